@@ -1,0 +1,69 @@
+// harness: loads cell and backend plugins and runs experiments comparing recurrent cells.
+#include <fmt/format.h>
+
+#include <boost/program_options/errors.hpp>
+#include <cstring>
+#include <exception>
+#include <functional>
+#include <map>
+
+#include "../registry.hpp"
+#include "command.hpp"
+
+namespace {
+
+using harness::cli::kExitOk;
+using harness::cli::kExitUsage;
+
+struct Command {
+  int (*run)(const std::vector<std::string>& args);
+  const char* summary;
+};
+
+const std::map<std::string, Command>& commands() {
+  static const std::map<std::string, Command> table{
+      {"plugins", {&harness::cli::plugins_command, "list the cells and backends plugins provide"}},
+  };
+  return table;
+}
+
+void print_usage() {
+  fmt::print(
+      "Usage: harness <command> [options]\n\n"
+      "Compares recurrent cells (RNN, GRU, LSTM and variants) loaded from plugins.\n\n"
+      "Commands:\n");
+  for (const auto& [name, command] : commands()) fmt::print("  {:<10} {}\n", name, command.summary);
+  fmt::print(
+      "\nRun 'harness <command> --help' for the options of a command.\n"
+      "Exit codes: 0 success, 1 a run failed, 2 usage, configuration or plugin error.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    print_usage();
+    return argc < 2 ? kExitUsage : kExitOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    fmt::print("harness {} (plugin ABI {})\n", HARNESS_VERSION, harness::kAbiVersion);
+    return kExitOk;
+  }
+  const auto command = commands().find(argv[1]);
+  if (command == commands().end()) {
+    fmt::print(stderr, "harness: unknown command '{}'; run 'harness --help' for the commands\n",
+               argv[1]);
+    return kExitUsage;
+  }
+  try {
+    return command->second.run({argv + 2, argv + argc});
+  } catch (const harness::cli::UsageError& error) {
+    fmt::print(stderr, "harness: {}\n", error.message);
+  } catch (const boost::program_options::error& error) {
+    fmt::print(stderr, "harness {}: {}; run 'harness {} --help' for its options\n", argv[1],
+               error.what(), argv[1]);
+  } catch (const harness::PluginError& error) {
+    fmt::print(stderr, "harness: {}\n", error.what());
+  }
+  return kExitUsage;
+}

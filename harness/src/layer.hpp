@@ -1,0 +1,91 @@
+// One recurrent layer in one direction: a cell on a backend, driven through time.
+//
+// This is the only BPTT loop in the harness. Sequences are time-major: row t·B + b of a (T·B, ·)
+// matrix is batch row b at step t. The layer keeps, from forward to backward,
+//   states    (T+1)·B × H   h⟨0⟩ = h0, h⟨1⟩ … h⟨T⟩ (the outputs)
+//   cells     (T+1)·B × H   c⟨0⟩ … c⟨T⟩, for cells with a cell state
+//   gates     T·B × G·H     input projection x·W_xᵀ + b, then whatever the cell leaves there
+//   workspace T·B × W       what each step's backward needs
+// and buffers are reused across calls with the same or smaller shapes.
+#pragma once
+
+#include <harness/backend.hpp>
+#include <harness/cell.hpp>
+#include <span>
+#include <vector>
+
+#include "matrix.hpp"
+#include "parameters.hpp"
+
+namespace harness {
+
+template <class Scalar>
+class Layer {
+ public:
+  Layer(const Cell& cell, const Backend& backend, int input_size, int hidden_size);
+
+  const CellSpec& spec() const { return spec_; }
+  const ParameterLayout& layout() const { return layout_; }
+  int input_size() const { return input_size_; }
+  int hidden_size() const { return hidden_size_; }
+
+  // x: (T·B, X); h0, c0: (B, H) (c0 ignored, and may be empty, without a cell state).
+  void forward(std::span<const ConstMatrixView<Scalar>> parameters, ConstMatrixView<Scalar> x,
+               int steps, ConstMatrixView<Scalar> h0, ConstMatrixView<Scalar> c0);
+
+  // After forward: h⟨1⟩ … h⟨T⟩ as (T·B, H), and the final states (B, H).
+  ConstMatrixView<Scalar> outputs() const;
+  ConstMatrixView<Scalar> final_hidden() const;
+  ConstMatrixView<Scalar> final_cell() const;
+
+  // Gradients of a loss given dy = ∂L/∂h⟨1…T⟩ (T·B, H) and the final-state gradients (B, H; dc_T
+  // empty without a cell state). Adds the parameter gradients to `gradients` (same layout as the
+  // parameters) and writes ∂L/∂x into dx (T·B, X).
+  void backward(std::span<const ConstMatrixView<Scalar>> parameters,
+                std::span<const MatrixView<Scalar>> gradients, ConstMatrixView<Scalar> x,
+                ConstMatrixView<Scalar> dy, ConstMatrixView<Scalar> dh_final,
+                ConstMatrixView<Scalar> dc_final, MatrixView<Scalar> dx);
+
+  // After backward: ∂L/∂h0 and ∂L/∂c0, (B, H); and ‖∂L/∂h⟨t⟩‖ is readable from hidden_gradients()
+  // ((T+1)·B, H), row block t·B … (t+1)·B − 1 for h⟨t⟩.
+  ConstMatrixView<Scalar> initial_hidden_gradient() const;
+  ConstMatrixView<Scalar> initial_cell_gradient() const;
+  ConstMatrixView<Scalar> hidden_gradients() const { return dstates_.view(); }
+
+ private:
+  void resize(int steps, int batch);
+  ForwardStep<Scalar> forward_step(std::span<const ConstMatrixView<Scalar>> parameters, int t,
+                                   RowRange rows);
+  BackwardStep<Scalar> backward_step(std::span<const ConstMatrixView<Scalar>> parameters,
+                                     std::span<const MatrixView<Scalar>> d_extra, int t,
+                                     RowRange rows);
+  void whole_sequence_weight_gradients(std::span<const ConstMatrixView<Scalar>> parameters,
+                                       std::span<const MatrixView<Scalar>> gradients,
+                                       ConstMatrixView<Scalar> x, MatrixView<Scalar> dx);
+  // Rows [t·B + rows.first, t·B + rows.first + rows.count) of a time-major matrix.
+  template <class View>
+  View at_step(View sequence, int t, RowRange rows) const {
+    return sequence.row_block(t * batch_ + rows.first, rows.count);
+  }
+
+  const Cell& cell_;
+  const Backend& backend_;
+  int input_size_;
+  int hidden_size_;
+  CellSpec spec_;
+  ParameterLayout layout_;
+
+  int steps_ = 0;
+  int batch_ = 0;
+  std::vector<RowRange> slices_;
+  Matrix<Scalar> states_, cells_, gates_, workspace_, scratch_;
+  Matrix<Scalar> dstates_, dcells_, d_gates_x_, d_gates_h_;
+  // Per slice, the gradients of the extra parameters, summed in slice order after the loop so the
+  // result does not depend on which thread ran which slice.
+  std::vector<std::vector<Scalar>> slice_extra_gradients_;
+};
+
+extern template class Layer<float>;
+extern template class Layer<double>;
+
+}  // namespace harness
