@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/std.h>
 
+#include <dlfcn.h>
 #include <algorithm>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
@@ -39,6 +40,19 @@ void add_entry(std::vector<Info>& infos, const Entry& entry,
         kind, entry.name, other->plugin->file, plugin->file));
   }
   infos.push_back({entry.name, entry.summary, plugin, entry.make});
+}
+
+// Why the dynamic loader refuses `file` ("invalid ELF header", a missing dependency, ...).
+// Boost.DLL 1.74 clears dlerror() before reporting a failed load, so ask the loader once more.
+std::string loader_reason(const fs::path& file) {
+  void* handle = dlopen(file.c_str(), RTLD_LAZY | RTLD_LOCAL);
+  if (handle) {
+    dlclose(handle);
+    return "the loader accepts it on a second attempt";
+  }
+  std::string reason = dlerror();
+  if (const auto colon = reason.rfind(": "); colon != std::string::npos) reason.erase(0, colon + 2);
+  return reason;
 }
 
 }  // namespace
@@ -87,12 +101,12 @@ Registry Registry::load_files(const std::vector<fs::path>& files) {
 
 void Registry::add_file(const fs::path& file) {
   auto library = std::make_shared<boost::dll::shared_library>();
-  boost::dll::fs::error_code error;
-  library->load(file.native(), error, boost::dll::load_mode::rtld_local);
-  if (error) {
+  try {
+    library->load(file.native(), boost::dll::load_mode::rtld_local);
+  } catch (const boost::dll::fs::system_error&) {
     throw PluginError(fmt::format(
         "plugin {} could not be loaded ({}); is it a shared library built for this machine?", file,
-        error.message()));
+        loader_reason(file)));
   }
   if (!library->has(kPluginEntryPoint)) {
     throw PluginError(
