@@ -37,7 +37,7 @@ TEST(PluginsCommand, ListsEveryBuiltInCellAndBackend) {
   const Result result = run_harness("plugins");
   EXPECT_EQ(result.exit_code, 0) << result.output;
   for (const char* name : {"rnn_tanh", "rnn_relu", "gru", "gru_simple", "gru_lbr", "lstm",
-                           "lstm_peephole", "lstm_cifg", "naive"}) {
+                           "lstm_peephole", "lstm_cifg", "naive", "blas", "tbb"}) {
     EXPECT_NE(result.output.find(std::string("\n  ") + name + " "), std::string::npos)
         << name << " missing from:\n"
         << result.output;
@@ -50,8 +50,8 @@ TEST(PluginsCommand, JsonNamesPluginFileAndVersion) {
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto document = nlohmann::json::parse(result.output);
   ASSERT_EQ(document["cells"].size(), 8u);
-  ASSERT_EQ(document["backends"].size(), 1u);
-  const auto& naive = document["backends"][0];
+  ASSERT_EQ(document["backends"].size(), 3u);
+  const auto& naive = document["backends"][1];
   EXPECT_EQ(naive["name"], "naive");
   EXPECT_EQ(naive["version"], "0.1.0");
   EXPECT_TRUE(naive["file"].get<std::string>().ends_with("naive.so"));

@@ -1,0 +1,63 @@
+// Everything one layer computes for a problem — outputs, final states and every gradient — as
+// named flat tensors in double, so that runs on different backends and precisions compare
+// tensor by tensor.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "support/layer_problem.hpp"
+
+namespace harness::test {
+
+using Outcome = std::map<std::string, std::vector<double>>;
+
+template <class Scalar>
+void record(Outcome& outcome, const std::string& name, ConstMatrixView<Scalar> m) {
+  auto& values = outcome[name];
+  for (int r = 0; r < m.rows; ++r) {
+    for (int c = 0; c < m.cols; ++c) values.push_back(double(m(r, c)));
+  }
+}
+
+template <class Scalar>
+Outcome run_layer(const Cell& cell, const Backend& backend, const LayerProblem<Scalar>& problem) {
+  const Shape& shape = problem.shape;
+  Layer<Scalar> layer(cell, backend, shape.input, shape.hidden);
+  const auto g = gradients(layer, problem);
+  Outcome outcome;
+  record(outcome, "h<1..T>", layer.outputs());
+  record(outcome, "dx", g.x.view());
+  record(outcome, "dh0", g.h0.view());
+  if (layer.spec().has_cell_state) {
+    record(outcome, "c<T>", layer.final_cell());
+    record(outcome, "dc0", g.c0.view());
+  }
+  for (const auto& e : layer.layout().entries()) {
+    auto& values = outcome["d" + e.name];
+    for (std::size_t i = e.offset; i < e.offset + e.size(); ++i) {
+      values.push_back(double(g.parameters[i]));
+    }
+  }
+  return outcome;
+}
+
+// The same problem with every value converted to another precision.
+template <class To, class From>
+LayerProblem<To> convert(const ParameterLayout& layout, const LayerProblem<From>& from) {
+  LayerProblem<To> to(layout, from.shape, 0);
+  std::copy(from.parameters.begin(), from.parameters.end(), to.parameters.begin());
+  auto copy = [](const Matrix<From>& a, Matrix<To>& b) {
+    std::copy(a.data(), a.data() + a.size(), b.data());
+  };
+  copy(from.x, to.x);
+  copy(from.h0, to.h0);
+  copy(from.c0, to.c0);
+  copy(from.w_y, to.w_y);
+  copy(from.w_h, to.w_h);
+  copy(from.w_c, to.w_c);
+  return to;
+}
+
+}  // namespace harness::test
