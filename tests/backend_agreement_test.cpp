@@ -8,7 +8,6 @@
 // and the tbb backend must give bitwise identical results with 1 and 2 threads.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstring>
 
 #include "support/outcome.hpp"
@@ -47,24 +46,8 @@ std::vector<Case> all_cases() {
 // Fails with the tensor, the element and both values when `actual` strays from `reference`.
 void expect_close(const Outcome& actual, const Outcome& reference, double tolerance,
                   const std::string& what) {
-  ASSERT_EQ(actual.size(), reference.size());
-  for (const auto& [name, expected] : reference) {
-    const auto& got = actual.at(name);
-    ASSERT_EQ(got.size(), expected.size()) << name;
-    double scale = 1;
-    for (double v : expected) scale = std::max(scale, std::abs(v));
-    double worst = 0;
-    std::size_t worst_index = 0;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-      const double error = std::abs(got[i] - expected[i]) / scale;
-      if (!(error <= worst)) {  // also catches NaN
-        worst = error;
-        worst_index = i;
-      }
-    }
-    EXPECT_LE(worst, tolerance) << what << ", " << name << "[" << worst_index
-                                << "]: " << got[worst_index] << " vs reference "
-                                << expected[worst_index];
+  for (const auto& mismatch : mismatches(actual, reference, tolerance)) {
+    ADD_FAILURE() << what << ", " << mismatch.describe();
   }
 }
 

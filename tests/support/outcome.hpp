@@ -3,7 +3,9 @@
 // tensor by tensor.
 #pragma once
 
+#include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,40 @@ LayerProblem<To> convert(const ParameterLayout& layout, const LayerProblem<From>
   copy(from.w_h, to.w_h);
   copy(from.w_c, to.w_c);
   return to;
+}
+
+// The worst element of the worst tensor, by max |actual − reference| / max(1, max |reference|).
+struct Mismatch {
+  std::string tensor;
+  std::size_t index = 0;
+  double actual = 0, reference = 0, error = 0;
+  std::string describe() const {
+    return tensor + "[" + std::to_string(index) + "]: " + std::to_string(actual) +
+           " vs reference " + std::to_string(reference) + " (error " + std::to_string(error) +
+           ")";
+  }
+};
+
+// Every tensor whose error exceeds `tolerance` (NaN counts as exceeding).
+inline std::vector<Mismatch> mismatches(const Outcome& actual, const Outcome& reference,
+                                        double tolerance) {
+  std::vector<Mismatch> found;
+  for (const auto& [name, expected] : reference) {
+    const auto it = actual.find(name);
+    if (it == actual.end() || it->second.size() != expected.size()) {
+      found.push_back({name + " (missing or of another size)"});
+      continue;
+    }
+    double scale = 1;
+    for (double v : expected) scale = std::max(scale, std::abs(v));
+    Mismatch worst{name};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const double error = std::abs(it->second[i] - expected[i]) / scale;
+      if (!(error <= worst.error)) worst = {name, i, it->second[i], expected[i], error};
+    }
+    if (!(worst.error <= tolerance)) found.push_back(worst);
+  }
+  return found;
 }
 
 }  // namespace harness::test
