@@ -87,10 +87,16 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
       s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h.row_block(kZ * H, 2 * H), one,
                      one, s.gates.col_block(kZ * H, 2 * H));
       for (int r = 0; r < s.h.rows; ++r) {
+        const Scalar* __restrict a_z = a.row(r, kZ);
+        const Scalar* __restrict a_r = a.row(r, kR);
+        const Scalar* __restrict h_prev = s.h_prev.row(r);
+        Scalar* __restrict z_out = act.row(r, kZ);
+        Scalar* __restrict r_out = act.row(r, kR);
+        Scalar* __restrict reset_h = act.row(r, kResetInput);
         for (int j = 0; j < H; ++j) {
-          act(r, kZ, j) = sigmoid(a(r, kZ, j));
-          act(r, kR, j) = sigmoid(a(r, kR, j));
-          act(r, kResetInput, j) = act(r, kR, j) * s.h_prev(r, j);
+          z_out[j] = sigmoid(a_z[j]);
+          r_out[j] = sigmoid(a_r[j]);
+          reset_h[j] = r_out[j] * h_prev[j];
         }
       }
       s.backend.gemm(Transpose::No, harness::ConstMatrixView<Scalar>(act.gate(kResetInput)),
@@ -98,29 +104,45 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
     } else if constexpr (kVariant == GruVariant::UpdateGateOnly) {
       s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h, one, one, s.gates);
       for (int r = 0; r < s.h.rows; ++r) {
-        for (int j = 0; j < H; ++j) act(r, kZ, j) = sigmoid(a(r, kZ, j));
+        const Scalar* __restrict a_z = a.row(r, kZ);
+        Scalar* __restrict z_out = act.row(r, kZ);
+        for (int j = 0; j < H; ++j) z_out[j] = sigmoid(a_z[j]);
       }
     } else {
       // gh = h⟨t−1⟩·W_hᵀ kept apart: r multiplies its n block only
-      const harness::GateView<Scalar> gh{s.scratch, H};
+      const harness::GateView<const Scalar> gh{s.scratch, H};
       s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h, one, Scalar(0), s.scratch);
-      const auto& b_hn = s.parameters[harness::kFirstExtra];
+      const Scalar* __restrict b_hn = s.parameters[harness::kFirstExtra].row(0);
       for (int r = 0; r < s.h.rows; ++r) {
+        const Scalar* __restrict a_z = a.row(r, kZ);
+        const Scalar* __restrict a_r = a.row(r, kR);
+        Scalar* __restrict a_n = a.row(r, kN);
+        const Scalar* __restrict gh_z = gh.row(r, kZ);
+        const Scalar* __restrict gh_r = gh.row(r, kR);
+        const Scalar* __restrict gh_n = gh.row(r, kN);
+        Scalar* __restrict z_out = act.row(r, kZ);
+        Scalar* __restrict r_out = act.row(r, kR);
+        Scalar* __restrict q_out = act.row(r, kResetInput);
         for (int j = 0; j < H; ++j) {
-          act(r, kZ, j) = sigmoid(a(r, kZ, j) + gh(r, kZ, j));
-          act(r, kR, j) = sigmoid(a(r, kR, j) + gh(r, kR, j));
-          act(r, kResetInput, j) = gh(r, kN, j) + b_hn(0, j);
-          a(r, kN, j) += act(r, kR, j) * act(r, kResetInput, j);
+          z_out[j] = sigmoid(a_z[j] + gh_z[j]);
+          r_out[j] = sigmoid(a_r[j] + gh_r[j]);
+          q_out[j] = gh_n[j] + b_hn[j];
+          a_n[j] += r_out[j] * q_out[j];
         }
       }
     }
 
+    // n = tanh(a_n), h = z ⊙ n + (1 − z) ⊙ h⟨t−1⟩
     for (int r = 0; r < s.h.rows; ++r) {
+      const Scalar* __restrict a_n = a.row(r, kN);
+      const Scalar* __restrict z_act = act.row(r, kZ);
+      const Scalar* __restrict h_prev = s.h_prev.row(r);
+      Scalar* __restrict n_out = act.row(r, kN);
+      Scalar* __restrict h_out = s.h.row(r);
       for (int j = 0; j < H; ++j) {
-        const Scalar z = act(r, kZ, j);
-        const Scalar n = std::tanh(a(r, kN, j));
-        act(r, kN, j) = n;
-        s.h(r, j) = z * n + (one - z) * s.h_prev(r, j);
+        const Scalar n = std::tanh(a_n[j]);
+        n_out[j] = n;
+        h_out[j] = z_act[j] * n + (one - z_act[j]) * h_prev[j];
       }
     }
   }
@@ -136,25 +158,34 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
 
     // h = z ⊙ n + (1 − z) ⊙ h⟨t−1⟩
     for (int r = 0; r < s.dh.rows; ++r) {
+      const Scalar* __restrict z_act = act.row(r, kZ);
+      const Scalar* __restrict n_act = act.row(r, kN);
+      const Scalar* __restrict dh = s.dh.row(r);
+      const Scalar* __restrict h_prev = s.h_prev.row(r);
+      Scalar* __restrict dh_prev = s.dh_prev.row(r);
+      Scalar* __restrict da_z = da.row(r, kZ);
+      Scalar* __restrict da_n = da.row(r, kN);
       for (int j = 0; j < H; ++j) {
-        const Scalar z = act(r, kZ, j), n = act(r, kN, j);
-        const Scalar dh = s.dh(r, j), h_prev = s.h_prev(r, j);
-        da(r, kZ, j) = dh * (n - h_prev) * sigmoid_grad(z);
-        da(r, kN, j) = dh * z * tanh_grad(n);
-        s.dh_prev(r, j) += dh * (one - z);
+        const Scalar z = z_act[j], n = n_act[j];
+        da_z[j] = dh[j] * (n - h_prev[j]) * sigmoid_grad(z);
+        da_n[j] = dh[j] * z * tanh_grad(n);
+        dh_prev[j] += dh[j] * (one - z);
       }
     }
 
     if constexpr (kVariant == GruVariant::ResetBeforeProduct) {
       // s = r ⊙ h⟨t−1⟩ feeds the n product: ds = da_n · W_h,n
-      const auto ds = s.scratch;
       s.backend.gemm(Transpose::No, harness::ConstMatrixView<Scalar>(da.gate(kN)), Transpose::No,
-                     W_h.row_block(kN * H, H), one, Scalar(0), ds);
+                     W_h.row_block(kN * H, H), one, Scalar(0), s.scratch);
       for (int r = 0; r < s.dh.rows; ++r) {
+        const Scalar* __restrict ds = s.scratch.row(r);
+        const Scalar* __restrict r_act = act.row(r, kR);
+        const Scalar* __restrict h_prev = s.h_prev.row(r);
+        Scalar* __restrict dh_prev = s.dh_prev.row(r);
+        Scalar* __restrict da_r = da.row(r, kR);
         for (int j = 0; j < H; ++j) {
-          const Scalar reset = act(r, kR, j);
-          da(r, kR, j) = ds(r, j) * s.h_prev(r, j) * sigmoid_grad(reset);
-          s.dh_prev(r, j) += ds(r, j) * reset;
+          da_r[j] = ds[j] * h_prev[j] * sigmoid_grad(r_act[j]);
+          dh_prev[j] += ds[j] * r_act[j];
         }
       }
       s.backend.gemm(Transpose::No,
@@ -166,17 +197,22 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
     } else {
       // n = tanh(a_n + r ⊙ q), q = W_h,n h⟨t−1⟩ + b_hn
       const harness::GateView<Scalar> dgh{s.d_gates_h, H};
-      const auto& db_hn = s.d_extra[0];
+      Scalar* __restrict db_hn = s.d_extra[0].row(0);
       for (int r = 0; r < s.dh.rows; ++r) {
+        const Scalar* __restrict r_act = act.row(r, kR);
+        const Scalar* __restrict q_act = act.row(r, kResetInput);
+        const Scalar* __restrict da_n = da.row(r, kN);
+        const Scalar* __restrict da_z = da.row(r, kZ);
+        Scalar* __restrict da_r = da.row(r, kR);
+        Scalar* __restrict dgh_z = dgh.row(r, kZ);
+        Scalar* __restrict dgh_r = dgh.row(r, kR);
+        Scalar* __restrict dq = dgh.row(r, kN);
         for (int j = 0; j < H; ++j) {
-          const Scalar reset = act(r, kR, j), q = act(r, kResetInput, j);
-          const Scalar da_n = da(r, kN, j);
-          const Scalar dq = da_n * reset;
-          da(r, kR, j) = da_n * q * sigmoid_grad(reset);
-          dgh(r, kZ, j) = da(r, kZ, j);
-          dgh(r, kR, j) = da(r, kR, j);
-          dgh(r, kN, j) = dq;
-          db_hn(0, j) += dq;
+          dq[j] = da_n[j] * r_act[j];
+          da_r[j] = da_n[j] * q_act[j] * sigmoid_grad(r_act[j]);
+          dgh_z[j] = da_z[j];
+          dgh_r[j] = da_r[j];
+          db_hn[j] += dq[j];
         }
       }
       s.backend.gemm(Transpose::No, harness::ConstMatrixView<Scalar>(s.d_gates_h), Transpose::No,

@@ -65,25 +65,42 @@ class Lstm final : public harness::CellFor<Lstm<kVariant>> {
     const auto& W_h = s.parameters[harness::kRecurrentWeights];
     // a = (x·W_xᵀ + b) + h⟨t−1⟩·W_hᵀ for all gates at once
     s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h, Scalar(1), Scalar(1), s.gates);
-    const harness::GateView<Scalar> a{s.gates, H};
+    const harness::GateView<const Scalar> a{s.gates, H};
     const harness::GateView<Scalar> act{s.workspace, H};
+    const Peepholes<Scalar> p(s.parameters);
     for (int r = 0; r < s.h.rows; ++r) {
+      const Scalar* __restrict a_i = a.row(r, kI);
+      const Scalar* __restrict a_f = kCoupled ? nullptr : a.row(r, kF);
+      const Scalar* __restrict a_g = a.row(r, kG);
+      const Scalar* __restrict a_o = a.row(r, kO);
+      const Scalar* __restrict c_prev = s.c_prev.row(r);
+      Scalar* __restrict i_out = act.row(r, kI);
+      Scalar* __restrict f_out = kCoupled ? nullptr : act.row(r, kF);
+      Scalar* __restrict g_out = act.row(r, kG);
+      Scalar* __restrict o_out = act.row(r, kO);
+      Scalar* __restrict tanh_c_out = act.row(r, kTanhC);
+      Scalar* __restrict c_out = s.c.row(r);
+      Scalar* __restrict h_out = s.h.row(r);
       for (int j = 0; j < H; ++j) {
-        const Scalar c_prev = s.c_prev(r, j);
-        const Scalar i = sigmoid(a(r, kI, j) + peephole(s, kPeepI, j) * c_prev);
-        const Scalar f =
-            kCoupled ? Scalar(1) - i : sigmoid(a(r, kF, j) + peephole(s, kPeepF, j) * c_prev);
-        const Scalar g = std::tanh(a(r, kG, j));
-        const Scalar c = f * c_prev + i * g;
-        const Scalar o = sigmoid(a(r, kO, j) + peephole(s, kPeepO, j) * c);
+        Scalar pre_i = a_i[j], pre_f = kCoupled ? Scalar(0) : a_f[j], pre_o = a_o[j];
+        if constexpr (kPeephole) {
+          pre_i += p.i[j] * c_prev[j];
+          pre_f += p.f[j] * c_prev[j];
+        }
+        const Scalar i = sigmoid(pre_i);
+        const Scalar f = kCoupled ? Scalar(1) - i : sigmoid(pre_f);
+        const Scalar g = std::tanh(a_g[j]);
+        const Scalar c = f * c_prev[j] + i * g;
+        if constexpr (kPeephole) pre_o += p.o[j] * c;
+        const Scalar o = sigmoid(pre_o);
         const Scalar tanh_c = std::tanh(c);
-        s.c(r, j) = c;
-        s.h(r, j) = o * tanh_c;
-        act(r, kI, j) = i;
-        if constexpr (!kCoupled) act(r, kF, j) = f;
-        act(r, kG, j) = g;
-        act(r, kO, j) = o;
-        act(r, kTanhC, j) = tanh_c;
+        c_out[j] = c;
+        h_out[j] = o * tanh_c;
+        i_out[j] = i;
+        if constexpr (!kCoupled) f_out[j] = f;
+        g_out[j] = g;
+        o_out[j] = o;
+        tanh_c_out[j] = tanh_c;
       }
     }
   }
@@ -95,32 +112,49 @@ class Lstm final : public harness::CellFor<Lstm<kVariant>> {
     const auto& W_h = s.parameters[harness::kRecurrentWeights];
     const harness::GateView<const Scalar> act{s.workspace, H};
     const harness::GateView<Scalar> da{s.d_gates_x, H};
+    const Peepholes<Scalar> p(s.parameters);
+    Scalar* __restrict dp_i = kPeephole ? s.d_extra[0].row(kPeepI) : nullptr;
+    Scalar* __restrict dp_f = kPeephole ? s.d_extra[0].row(kPeepF) : nullptr;
+    Scalar* __restrict dp_o = kPeephole ? s.d_extra[0].row(kPeepO) : nullptr;
     for (int r = 0; r < s.dh.rows; ++r) {
+      const Scalar* __restrict i_act = act.row(r, kI);
+      const Scalar* __restrict f_act = kCoupled ? nullptr : act.row(r, kF);
+      const Scalar* __restrict g_act = act.row(r, kG);
+      const Scalar* __restrict o_act = act.row(r, kO);
+      const Scalar* __restrict tanh_c_act = act.row(r, kTanhC);
+      const Scalar* __restrict c_prev = s.c_prev.row(r);
+      const Scalar* __restrict c_now = s.c.row(r);
+      const Scalar* __restrict dh = s.dh.row(r);
+      const Scalar* __restrict dc_next = s.dc.row(r);
+      Scalar* __restrict dc_prev = s.dc_prev.row(r);
+      Scalar* __restrict da_i_out = da.row(r, kI);
+      Scalar* __restrict da_f_out = kCoupled ? nullptr : da.row(r, kF);
+      Scalar* __restrict da_g_out = da.row(r, kG);
+      Scalar* __restrict da_o_out = da.row(r, kO);
       for (int j = 0; j < H; ++j) {
-        const Scalar i = act(r, kI, j), g = act(r, kG, j), o = act(r, kO, j);
-        const Scalar f = kCoupled ? Scalar(1) - i : act(r, kF, j);
-        const Scalar tanh_c = act(r, kTanhC, j);
-        const Scalar c_prev = s.c_prev(r, j), c = s.c(r, j), dh = s.dh(r, j);
+        const Scalar i = i_act[j], g = g_act[j], o = o_act[j], tanh_c = tanh_c_act[j];
+        const Scalar f = kCoupled ? Scalar(1) - i : f_act[j];
         // h = o ⊙ tanh(c), o = σ(a_o + p_o ⊙ c)
-        const Scalar da_o = dh * tanh_c * sigmoid_grad(o);
-        const Scalar dc = s.dc(r, j) + dh * o * tanh_grad(tanh_c) + da_o * peephole(s, kPeepO, j);
+        const Scalar da_o = dh[j] * tanh_c * sigmoid_grad(o);
+        Scalar dc = dc_next[j] + dh[j] * o * tanh_grad(tanh_c);
+        if constexpr (kPeephole) dc += da_o * p.o[j];
         // c = f ⊙ c⟨t−1⟩ + i ⊙ g
-        const Scalar df = dc * c_prev;
-        const Scalar di = dc * g - (kCoupled ? df : Scalar(0));
+        const Scalar df = dc * c_prev[j];
+        const Scalar di = kCoupled ? dc * g - df : dc * g;
         const Scalar da_i = di * sigmoid_grad(i);
         const Scalar da_f = kCoupled ? Scalar(0) : df * sigmoid_grad(f);
-        const Scalar da_g = dc * i * tanh_grad(g);
-        s.dc_prev(r, j) += dc * f + da_i * peephole(s, kPeepI, j) + da_f * peephole(s, kPeepF, j);
+        Scalar dc_back = dc * f;
         if constexpr (kPeephole) {
-          const auto& dp = s.d_extra[0];
-          dp(kPeepI, j) += da_i * c_prev;
-          dp(kPeepF, j) += da_f * c_prev;
-          dp(kPeepO, j) += da_o * c;
+          dc_back += da_i * p.i[j] + da_f * p.f[j];
+          dp_i[j] += da_i * c_prev[j];
+          dp_f[j] += da_f * c_prev[j];
+          dp_o[j] += da_o * c_now[j];
         }
-        da(r, kI, j) = da_i;
-        if constexpr (!kCoupled) da(r, kF, j) = da_f;
-        da(r, kG, j) = da_g;
-        da(r, kO, j) = da_o;
+        dc_prev[j] += dc_back;
+        da_i_out[j] = da_i;
+        if constexpr (!kCoupled) da_f_out[j] = da_f;
+        da_g_out[j] = dc * i * tanh_grad(g);
+        da_o_out[j] = da_o;
       }
     }
     // ∂h⟨t−1⟩ += da · W_h
@@ -129,13 +163,21 @@ class Lstm final : public harness::CellFor<Lstm<kVariant>> {
   }
 
  private:
-  // p_k[j], or 0 without peepholes (so the shared lines above read like the equations).
-  template <class Step>
-  static auto peephole(const Step& s, int row, int j) {
-    using Scalar = std::remove_const_t<std::remove_reference_t<decltype(*s.h_prev.data)>>;
-    if constexpr (kPeephole) return s.parameters[harness::kFirstExtra](row, j);
-    return Scalar(0);
-  }
+  // Rows p_i, p_f, p_o of the peephole parameter (null without peepholes).
+  template <class Scalar>
+  struct Peepholes {
+    const Scalar* i = nullptr;
+    const Scalar* f = nullptr;
+    const Scalar* o = nullptr;
+    explicit Peepholes(std::span<const harness::ConstMatrixView<Scalar>> parameters) {
+      if constexpr (kPeephole) {
+        const auto& p = parameters[harness::kFirstExtra];
+        i = p.row(kPeepI);
+        f = p.row(kPeepF);
+        o = p.row(kPeepO);
+      }
+    }
+  };
 };
 
 }  // namespace cells

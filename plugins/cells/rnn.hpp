@@ -30,7 +30,9 @@ class Rnn final : public harness::CellFor<Rnn<kActivation>> {
     // a = (x·W_xᵀ + b) + h⟨t−1⟩·W_hᵀ, accumulated into the gates buffer
     s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h, Scalar(1), Scalar(1), s.gates);
     for (int r = 0; r < s.h.rows; ++r) {
-      for (int j = 0; j < s.h.cols; ++j) s.h(r, j) = activate(s.gates(r, j));
+      const Scalar* __restrict a = s.gates.row(r);
+      Scalar* __restrict h = s.h.row(r);
+      for (int j = 0; j < s.h.cols; ++j) h[j] = activate(a[j]);
     }
   }
 
@@ -39,7 +41,10 @@ class Rnn final : public harness::CellFor<Rnn<kActivation>> {
     using harness::Transpose;
     const auto& W_h = s.parameters[harness::kRecurrentWeights];
     for (int r = 0; r < s.dh.rows; ++r) {
-      for (int j = 0; j < s.dh.cols; ++j) s.d_gates_x(r, j) = s.dh(r, j) * derivative(s.h(r, j));
+      const Scalar* __restrict dh = s.dh.row(r);
+      const Scalar* __restrict h = s.h.row(r);
+      Scalar* __restrict da = s.d_gates_x.row(r);
+      for (int j = 0; j < s.dh.cols; ++j) da[j] = dh[j] * derivative(h[j]);
     }
     s.backend.gemm(Transpose::No, harness::ConstMatrixView<Scalar>(s.d_gates_x), Transpose::No, W_h,
                    Scalar(1), Scalar(1), s.dh_prev);

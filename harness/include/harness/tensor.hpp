@@ -61,6 +61,8 @@ struct GateView {
   int hidden = 0;  // H
 
   Scalar& operator()(int r, int gate, int j) const { return matrix(r, gate * hidden + j); }
+  // Units 0 … H−1 of one gate in row r: the pointer element-wise loops run over.
+  Scalar* row(int r, int gate) const { return matrix.row(r) + gate * hidden; }
   // All rows of one gate: a (rows, H) view.
   MatrixView<Scalar> gate(int gate_index) const {
     return matrix.col_block(gate_index * hidden, hidden);
