@@ -93,6 +93,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
         Scalar* __restrict z_out = act.row(r, kZ);
         Scalar* __restrict r_out = act.row(r, kR);
         Scalar* __restrict reset_h = act.row(r, kResetInput);
+#pragma GCC ivdep
         for (int j = 0; j < H; ++j) {
           z_out[j] = sigmoid(a_z[j]);
           r_out[j] = sigmoid(a_r[j]);
@@ -106,6 +107,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
       for (int r = 0; r < s.h.rows; ++r) {
         const Scalar* __restrict a_z = a.row(r, kZ);
         Scalar* __restrict z_out = act.row(r, kZ);
+#pragma GCC ivdep
         for (int j = 0; j < H; ++j) z_out[j] = sigmoid(a_z[j]);
       }
     } else {
@@ -123,6 +125,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
         Scalar* __restrict z_out = act.row(r, kZ);
         Scalar* __restrict r_out = act.row(r, kR);
         Scalar* __restrict q_out = act.row(r, kResetInput);
+#pragma GCC ivdep
         for (int j = 0; j < H; ++j) {
           z_out[j] = sigmoid(a_z[j] + gh_z[j]);
           r_out[j] = sigmoid(a_r[j] + gh_r[j]);
@@ -139,6 +142,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
       const Scalar* __restrict h_prev = s.h_prev.row(r);
       Scalar* __restrict n_out = act.row(r, kN);
       Scalar* __restrict h_out = s.h.row(r);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
         const Scalar n = std::tanh(a_n[j]);
         n_out[j] = n;
@@ -165,6 +169,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
       Scalar* __restrict dh_prev = s.dh_prev.row(r);
       Scalar* __restrict da_z = da.row(r, kZ);
       Scalar* __restrict da_n = da.row(r, kN);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
         const Scalar z = z_act[j], n = n_act[j];
         da_z[j] = dh[j] * (n - h_prev[j]) * sigmoid_grad(z);
@@ -183,6 +188,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
         const Scalar* __restrict h_prev = s.h_prev.row(r);
         Scalar* __restrict dh_prev = s.dh_prev.row(r);
         Scalar* __restrict da_r = da.row(r, kR);
+#pragma GCC ivdep
         for (int j = 0; j < H; ++j) {
           da_r[j] = ds[j] * h_prev[j] * sigmoid_grad(r_act[j]);
           dh_prev[j] += ds[j] * r_act[j];
@@ -207,6 +213,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
         Scalar* __restrict dgh_z = dgh.row(r, kZ);
         Scalar* __restrict dgh_r = dgh.row(r, kR);
         Scalar* __restrict dq = dgh.row(r, kN);
+#pragma GCC ivdep
         for (int j = 0; j < H; ++j) {
           dq[j] = da_n[j] * r_act[j];
           da_r[j] = da_n[j] * q_act[j] * sigmoid_grad(r_act[j]);

@@ -81,6 +81,7 @@ class Lstm final : public harness::CellFor<Lstm<kVariant>> {
       Scalar* __restrict tanh_c_out = act.row(r, kTanhC);
       Scalar* __restrict c_out = s.c.row(r);
       Scalar* __restrict h_out = s.h.row(r);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
         Scalar pre_i = a_i[j], pre_f = kCoupled ? Scalar(0) : a_f[j], pre_o = a_o[j];
         if constexpr (kPeephole) {
@@ -131,6 +132,7 @@ class Lstm final : public harness::CellFor<Lstm<kVariant>> {
       Scalar* __restrict da_f_out = kCoupled ? nullptr : da.row(r, kF);
       Scalar* __restrict da_g_out = da.row(r, kG);
       Scalar* __restrict da_o_out = da.row(r, kO);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
         const Scalar i = i_act[j], g = g_act[j], o = o_act[j], tanh_c = tanh_c_act[j];
         const Scalar f = kCoupled ? Scalar(1) - i : f_act[j];

@@ -32,6 +32,7 @@ class Rnn final : public harness::CellFor<Rnn<kActivation>> {
     for (int r = 0; r < s.h.rows; ++r) {
       const Scalar* __restrict a = s.gates.row(r);
       Scalar* __restrict h = s.h.row(r);
+#pragma GCC ivdep
       for (int j = 0; j < s.h.cols; ++j) h[j] = activate(a[j]);
     }
   }
@@ -44,6 +45,7 @@ class Rnn final : public harness::CellFor<Rnn<kActivation>> {
       const Scalar* __restrict dh = s.dh.row(r);
       const Scalar* __restrict h = s.h.row(r);
       Scalar* __restrict da = s.d_gates_x.row(r);
+#pragma GCC ivdep
       for (int j = 0; j < s.dh.cols; ++j) da[j] = dh[j] * derivative(h[j]);
     }
     s.backend.gemm(Transpose::No, harness::ConstMatrixView<Scalar>(s.d_gates_x), Transpose::No, W_h,
