@@ -104,8 +104,12 @@ Registry Registry::load_files(const std::vector<fs::path>& files) {
 
 void Registry::add_file(const fs::path& file) {
   auto library = std::make_shared<boost::dll::shared_library>();
+  // RTLD_NODELETE: a plugin's dependencies (OpenBLAS, TBB) run worker threads that outlive any
+  // object the plugin made, so its code must stay mapped until the process ends.
+  const auto mode =
+      boost::dll::load_mode::rtld_local | static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
   try {
-    library->load(file.native(), boost::dll::load_mode::rtld_local);
+    library->load(file.native(), mode);
   } catch (const boost::dll::fs::system_error&) {
     throw PluginError(fmt::format(
         "plugin {} could not be loaded ({}); is it a shared library built for this machine?", file,

@@ -2,7 +2,9 @@
 // indexes the cells and backends they provide by name.
 //
 // A loaded library stays in memory as long as the registry or any object made from it is alive:
-// every object is handed out with a deleter that holds the library.
+// every object is handed out with a deleter that holds the library. Libraries are loaded with
+// RTLD_NODELETE, so their code stays mapped after that, for the worker threads of their
+// dependencies.
 #pragma once
 
 #include <filesystem>

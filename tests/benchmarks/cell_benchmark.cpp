@@ -6,8 +6,10 @@
 // Names: <cell>/<backend>/<size>/<fwd|fwd+bwd>/threads:<n>, e.g. lstm/blas/M/fwd+bwd/threads:1.
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 #include "sizes.hpp"
 #include "support/outcome.hpp"
@@ -74,8 +76,7 @@ void run(benchmark::State& state, const Benchmarked& b) {
   Matrix<float> dx(shape.steps * shape.batch, shape.input);
 
   auto pass = [&] {
-    layer.forward(parameters, problem.x.view(), shape.steps, problem.h0.view(),
-                  problem.c0.view());
+    layer.forward(parameters, problem.x.view(), shape.steps, problem.h0.view(), problem.c0.view());
     if (b.mode == Mode::ForwardBackward) {
       layer.backward(parameters, gradients, problem.x.view(), problem.w_y.view(),
                      problem.w_h.view(), problem.w_c.view(), dx.view());
@@ -114,10 +115,29 @@ void register_all() {
   }
 }
 
+// --sizes prints the size table as JSON (for the peer comparison) instead of benchmarking.
+void print_sizes() {
+  nlohmann::json sizes_json = nlohmann::json::array();
+  for (const auto& size : sizes()) {
+    const auto& s = size.shape;
+    sizes_json.push_back({{"id", size.id},
+                          {"X", s.input},
+                          {"H", s.hidden},
+                          {"B", s.batch},
+                          {"T", s.steps},
+                          {"cells", size.cells}});
+  }
+  std::printf("%s\n", sizes_json.dump().c_str());
+}
+
 }  // namespace
 }  // namespace harness::bench
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--sizes") {
+    harness::bench::print_sizes();
+    return 0;
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   harness::bench::register_all();
