@@ -27,7 +27,7 @@ constexpr int kBlockAlignment = 16;  // block edges at multiples of this many ro
 
 // Batch rows per slice: enough for an efficient recurrent GEMM, and at least two slices once there
 // are 16 rows, so two threads always have work.
-constexpr int kSliceRows = 16;
+constexpr int kSliceRows = 32;
 constexpr int kMinSliceRows = 8;
 
 // [first, first + count) split into `parts` nearly equal ranges aligned to `alignment`.

@@ -6,7 +6,7 @@ sizes (the table `cell_benchmark --sizes` prints) on 1 and 2 threads, and prints
 of median times with speed ratios (oneDNN time / harness time: above 1 means the harness is faster).
 
 oneDNN needs libdnnl-dev at build time (the build then makes `onednn_rnn`); PyTorch needs
-python3-torch and runs under Debian's own python3. Whatever is missing is left out of the table.
+python3-torch and runs under Debian's own /usr/bin/python3. Whatever is missing is left out of the table.
 
 Usage: tests/peers/compare.py [--build build] [--sizes S,M,L] [--modes fwd+bwd] [--rounds 3]
                               [--repetitions 5]
@@ -71,13 +71,17 @@ def onednn_times(build, size_ids, threads, repetitions):
     return peer_times(lines, "oneDNN")
 
 
+# python3-torch is installed for Debian's own interpreter.
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
 def torch_times(sizes, threads, repetitions):
-    env = {"PYENV_VERSION": "system", "OMP_NUM_THREADS": str(threads)}
+    env = {"OMP_NUM_THREADS": str(threads)}
     try:
-        run(["python3", "-c", "import torch"], env)
-    except subprocess.CalledProcessError:
+        run([DEBIAN_PYTHON, "-c", "import torch"], env)
+    except (OSError, subprocess.CalledProcessError):
         return {}
-    lines = run(["python3", os.path.join(HERE, "torch_rnn.py"), json.dumps(sizes), str(threads),
+    lines = run([DEBIAN_PYTHON, os.path.join(HERE, "torch_rnn.py"), json.dumps(sizes), str(threads),
                  str(repetitions)], env)
     return peer_times(lines, "PyTorch")
 
