@@ -8,8 +8,13 @@ namespace harness {
 
 namespace {
 
-// The recurrent blocks must cover gates 0 … G−1 in order, each once.
-void check_recurrent_blocks(const CellSpec& spec) {
+// A cell's spec must name each gate, and its recurrent blocks must cover gates 0 … G−1 in order,
+// each once.
+void check_spec(const CellSpec& spec) {
+  if (static_cast<int>(spec.gate_names.size()) != spec.gates) {
+    throw std::invalid_argument("cell spec: gate_names must name each of the " +
+                                std::to_string(spec.gates) + " gates");
+  }
   int next_gate = 0;
   for (const auto& block : spec.recurrent_blocks) {
     if (block.first_gate != next_gate || block.gate_count < 1) break;
@@ -36,7 +41,7 @@ Layer<Scalar>::Layer(const Cell& cell, const Backend& backend, int input_size, i
       hidden_size_(hidden_size),
       spec_(cell.spec(input_size, hidden_size)),
       layout_(spec_, input_size, hidden_size) {
-  check_recurrent_blocks(spec_);
+  check_spec(spec_);
 }
 
 template <class Scalar>

@@ -51,6 +51,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
     switch (kVariant) {
       case GruVariant::ResetBeforeProduct:
         return {.gates = kGates,
+                .gate_names = {"z", "r", "n"},
                 .workspace_width = (kGates + 1) * H,
                 .scratch_width = H,  // ds in backward
                 .recurrent_blocks = {{.first_gate = kZ, .gate_count = 2},
@@ -60,10 +61,12 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
                                       .workspace_column = kResetInput * H}}};
       case GruVariant::UpdateGateOnly:
         return {.gates = kGates,
+                .gate_names = {"z", "n"},
                 .workspace_width = kGates * H,
                 .recurrent_blocks = {{.first_gate = 0, .gate_count = kGates}}};
       case GruVariant::LinearBeforeReset:
         return {.gates = kGates,
+                .gate_names = {"z", "r", "n"},
                 .extra_parameters = {{"b_hn", 1, H}},
                 .workspace_width = (kGates + 1) * H,
                 .scratch_width = kGates * H,  // the recurrent product in forward

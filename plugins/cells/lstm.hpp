@@ -51,6 +51,8 @@ class Lstm final : public harness::CellFor<Lstm<kVariant>> {
  public:
   harness::CellSpec spec(int /*input_size*/, int hidden_size) const override {
     harness::CellSpec spec{.gates = kGates,
+                           .gate_names = kCoupled ? std::vector<std::string>{"i", "g", "o"}
+                                                  : std::vector<std::string>{"i", "f", "g", "o"},
                            .has_cell_state = true,
                            .workspace_width = (kGates + 1) * hidden_size,
                            .recurrent_blocks = {{.first_gate = 0, .gate_count = kGates}}};

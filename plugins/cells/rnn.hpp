@@ -20,7 +20,8 @@ template <RnnActivation kActivation>
 class Rnn final : public harness::CellFor<Rnn<kActivation>> {
  public:
   harness::CellSpec spec(int /*input_size*/, int /*hidden_size*/) const override {
-    return {.gates = 1, .recurrent_blocks = {{.first_gate = 0, .gate_count = 1}}};
+    return {
+        .gates = 1, .gate_names = {"a"}, .recurrent_blocks = {{.first_gate = 0, .gate_count = 1}}};
   }
 
   template <class Scalar>

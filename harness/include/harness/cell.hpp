@@ -59,7 +59,10 @@ struct RecurrentBlock {
 };
 
 struct CellSpec {
-  int gates = 0;                // G
+  int gates = 0;  // G
+  // One short name per gate, in layout order ("i", "f", "g", "o"). The harness initialises the
+  // bias of a gate named "f" (forget) to the experiment's forget_bias.
+  std::vector<std::string> gate_names;
   bool has_cell_state = false;  // whether the cell carries c⟨t⟩ besides h⟨t⟩
   std::vector<ParameterSpec> extra_parameters;
   int workspace_width = 0;  // values per batch row and step kept from forward to backward

@@ -1,5 +1,5 @@
 // Subcommands of the harness executable. Each parses its own options and returns an exit code:
-// 0 success, 1 a run failed, 2 usage, configuration or plugin error.
+// 0 success, 1 a run failed, 2 usage, configuration or plugin error, 130 interrupted (Ctrl-C).
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@ namespace harness::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;
 
 // A user error: printed as "harness: <message>" and ends the program with kExitUsage.
 struct UsageError {
@@ -17,5 +18,6 @@ struct UsageError {
 };
 
 int plugins_command(const std::vector<std::string>& args);
+int run_command(const std::vector<std::string>& args);
 
 }  // namespace harness::cli

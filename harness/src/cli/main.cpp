@@ -7,8 +7,9 @@
 #include <functional>
 #include <map>
 
-#include "../registry.hpp"
 #include "command.hpp"
+#include "experiment/spec.hpp"
+#include "registry.hpp"
 
 namespace {
 
@@ -23,6 +24,8 @@ struct Command {
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table{
       {"plugins", {&harness::cli::plugins_command, "list the cells and backends plugins provide"}},
+      {"run",
+       {&harness::cli::run_command, "run an experiment file (e.g. experiments/long_dep.yaml)"}},
   };
   return table;
 }
@@ -35,7 +38,8 @@ void print_usage() {
   for (const auto& [name, command] : commands()) fmt::print("  {:<10} {}\n", name, command.summary);
   fmt::print(
       "\nRun 'harness <command> --help' for the options of a command.\n"
-      "Exit codes: 0 success, 1 a run failed, 2 usage, configuration or plugin error.\n");
+      "Exit codes: 0 success, 1 a run failed, 2 usage, configuration or plugin error,\n"
+      "130 interrupted.\n");
 }
 
 }  // namespace
@@ -64,6 +68,11 @@ int main(int argc, char** argv) {
                error.what(), argv[1]);
   } catch (const harness::PluginError& error) {
     fmt::print(stderr, "harness: {}\n", error.what());
+  } catch (const harness::ConfigError& error) {
+    fmt::print(stderr, "harness: {}\n", error.what());
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "harness {}: {}\n", argv[1], error.what());
+    return harness::cli::kExitFailure;
   }
   return kExitUsage;
 }

@@ -1,0 +1,92 @@
+// A model: input → L stacked layers of one cell on one backend, each with one or two directions
+// (bidirectional: the backward direction has its own weights and reads the sequence reversed;
+// the two outputs are concatenated, y = [h→, h←], and layer l + 1 reads both) → a linear head
+// z = W_y y + b_y at the last step (many-to-one) or at every step (many-to-many).
+//
+// All parameters live in one arena, and their gradients in another of the same layout, so that
+// norms, clipping and optimizers are flat loops.
+#pragma once
+
+#include <harness/backend.hpp>
+#include <harness/cell.hpp>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "layer.hpp"
+#include "matrix.hpp"
+#include "tasks/task.hpp"
+
+namespace harness {
+
+struct ModelShape {
+  int input = 0;   // X
+  int hidden = 0;  // H per direction
+  int layers = 1;  // L
+  bool bidirectional = false;
+  int output = 0;  // classes or values per readout
+  Readout readout = Readout::LastStep;
+};
+
+// A named slice of the parameter arena, e.g. "layer1.fwd.W_h" or "head.W_y".
+struct NamedParameter {
+  std::string name;
+  std::size_t offset = 0;
+  int rows = 0;
+  int cols = 0;
+  std::size_t size() const { return static_cast<std::size_t>(rows) * cols; }
+};
+
+class Model {
+ public:
+  Model(const Cell& cell, const Backend& backend, const ModelShape& shape);
+
+  const ModelShape& shape() const { return shape_; }
+  const std::vector<NamedParameter>& parameters() const { return named_; }
+  std::span<float> weights() { return weights_; }
+  std::span<const float> weights() const { return weights_; }
+  std::span<float> gradients() { return gradients_; }
+  const CellSpec& cell_spec() const { return layers_.front()->spec(); }
+
+  // Forward over (T·B, X) inputs; returns the head's outputs: (B, output) for LastStep,
+  // (T·B, output) for EveryStep.
+  ConstMatrixView<float> forward(ConstMatrixView<float> inputs, int steps, int batch);
+
+  // Given ∂L/∂outputs (same shape as forward's result), sets gradients() (overwriting).
+  void backward(ConstMatrixView<float> d_outputs);
+
+  // After backward: ‖∂L/∂h⟨t⟩‖ for t = 1 … T of the first layer's forward direction.
+  std::vector<double> hidden_gradient_norms() const;
+
+  // Floating-point operations of one forward pass (backward is twice that).
+  double forward_flops(int steps, int batch) const;
+
+ private:
+  struct Direction {
+    std::unique_ptr<Layer<float>> layer;
+    std::size_t offset = 0;                         // of its parameters in the arena
+    Matrix<float> reversed_input, reversed_dy, dx;  // for the backward direction
+  };
+  std::vector<ConstMatrixView<float>> views_of(const Layer<float>& layer, std::size_t offset) const;
+  std::vector<MatrixView<float>> gradient_views_of(const Layer<float>& layer, std::size_t offset);
+
+  const Backend& backend_;
+  ModelShape shape_;
+  std::vector<std::unique_ptr<Layer<float>>> layers_;  // owns every direction's layer
+  std::vector<std::vector<Direction>> stack_;          // [layer][direction]
+  std::vector<NamedParameter> named_;
+  std::vector<float> weights_, gradients_;
+  std::size_t head_offset_ = 0;
+
+  int steps_ = 0, batch_ = 0;
+  ConstMatrixView<float> input_;
+  std::vector<Matrix<float>> layer_outputs_;  // [layer] (T·B, H·directions)
+  std::vector<Matrix<float>> layer_d_outputs_;
+  Matrix<float> head_input_, head_output_, d_head_input_, zeros_;
+};
+
+// Time-reverses a time-major (T·B, C) sequence.
+void reverse_time(ConstMatrixView<float> from, MatrixView<float> to, int steps, int batch);
+
+}  // namespace harness
