@@ -1,33 +1,21 @@
 // `harness plugins` end to end: the listing, and one clear message with exit code 2 for each way a
 // plugin or plugin folder can be bad.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <harness/plugin.hpp>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/run_harness.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Result run_harness(const std::string& arguments, const std::string& environment = "") {
-  const std::string command = environment + " '" HARNESS_EXECUTABLE "' " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using harness::test::run_harness;
+using Result = harness::test::CommandResult;
 
 std::string bad_plugin_dir(const std::string& name) {
   return std::string(HARNESS_BAD_PLUGIN_DIR) + "/" + name;

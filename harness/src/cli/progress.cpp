@@ -29,9 +29,10 @@ void ProgressDisplay::update(const Progress& progress) {
     if (now - last_redraw_ >= kRedrawEvery) redraw_locked();
     return;
   }
-  auto& last = last_printed_[progress.trial];
-  if (now - last >= kPlainLineEvery) {
-    last = now;
+  // A trial's first line waits a full interval, so its ETA rests on more than one step.
+  auto [last, first_update] = last_printed_.try_emplace(progress.trial, now);
+  if (!first_update && now - last->second >= kPlainLineEvery) {
+    last->second = now;
     fmt::print(stderr, "  {}\n", describe(progress));
   }
 }

@@ -62,7 +62,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 // " ; did you mean 'x'?" for the closest candidate within a few edits, else "".
 std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
   const std::string* best = nullptr;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  std::size_t best_distance = std::max<std::size_t>(2, (word.size() + 1) / 2) + 1;
   for (const auto& candidate : candidates) {
     const std::size_t d = edit_distance(word, candidate);
     if (d < best_distance) {
@@ -330,7 +330,9 @@ TaskSpec read_task(const MapReader& r) {
   TaskSpec task;
   task.kind = s.choice("kind", "", kTaskKinds, "task");
   if (!r.has("T")) r.fail_at("T", "missing: the sequence length T of the task, e.g. T: 100");
-  task.length = s.integer("T", 0, 1, 100000);
+  // Adding needs room for two markers; temporal order for its two windows (0.1·T … 0.6·T).
+  const int min_length = task.kind == "adding" ? 2 : task.kind == "temporal_order" ? 10 : 1;
+  task.length = s.integer("T", 0, min_length, 100000);
   if (r.has("placement") && task.kind != "adding") {
     r.fail_at("placement", "applies to the adding task only");
   }

@@ -1,7 +1,8 @@
 // A model: input → L stacked layers of one cell on one backend, each with one or two directions
 // (bidirectional: the backward direction has its own weights and reads the sequence reversed;
 // the two outputs are concatenated, y = [h→, h←], and layer l + 1 reads both) → a linear head
-// z = W_y y + b_y at the last step (many-to-one) or at every step (many-to-many).
+// z = W_y y + b_y at every step (many-to-many), or once (many-to-one) from each direction's final
+// state, y = [h→⟨T⟩, h←⟨1⟩]: the backward direction has read the whole sequence at step 1.
 //
 // All parameters live in one arena, and their gradients in another of the same layout, so that
 // norms, clipping and optimizers are flat loops.
@@ -38,23 +39,24 @@ struct NamedParameter {
   std::size_t size() const { return static_cast<std::size_t>(rows) * cols; }
 };
 
+template <class Scalar>
 class Model {
  public:
   Model(const Cell& cell, const Backend& backend, const ModelShape& shape);
 
   const ModelShape& shape() const { return shape_; }
   const std::vector<NamedParameter>& parameters() const { return named_; }
-  std::span<float> weights() { return weights_; }
-  std::span<const float> weights() const { return weights_; }
-  std::span<float> gradients() { return gradients_; }
+  std::span<Scalar> weights() { return weights_; }
+  std::span<const Scalar> weights() const { return weights_; }
+  std::span<Scalar> gradients() { return gradients_; }
   const CellSpec& cell_spec() const { return layers_.front()->spec(); }
 
   // Forward over (T·B, X) inputs; returns the head's outputs: (B, output) for LastStep,
   // (T·B, output) for EveryStep.
-  ConstMatrixView<float> forward(ConstMatrixView<float> inputs, int steps, int batch);
+  ConstMatrixView<Scalar> forward(ConstMatrixView<Scalar> inputs, int steps, int batch);
 
   // Given ∂L/∂outputs (same shape as forward's result), sets gradients() (overwriting).
-  void backward(ConstMatrixView<float> d_outputs);
+  void backward(ConstMatrixView<Scalar> d_outputs);
 
   // After backward: ‖∂L/∂h⟨t⟩‖ for t = 1 … T of the first layer's forward direction.
   std::vector<double> hidden_gradient_norms() const;
@@ -64,29 +66,32 @@ class Model {
 
  private:
   struct Direction {
-    std::unique_ptr<Layer<float>> layer;
-    std::size_t offset = 0;                         // of its parameters in the arena
-    Matrix<float> reversed_input, reversed_dy, dx;  // for the backward direction
+    std::size_t offset = 0;                          // of its parameters in the arena
+    Matrix<Scalar> reversed_input, reversed_dy, dx;  // for the backward direction
   };
-  std::vector<ConstMatrixView<float>> views_of(const Layer<float>& layer, std::size_t offset) const;
-  std::vector<MatrixView<float>> gradient_views_of(const Layer<float>& layer, std::size_t offset);
+  std::vector<ConstMatrixView<Scalar>> views_of(const Layer<Scalar>& layer,
+                                                std::size_t offset) const;
+  std::vector<MatrixView<Scalar>> gradient_views_of(const Layer<Scalar>& layer, std::size_t offset);
+  // fn(row of the top layer's output, batch row, first column) for each direction's final state.
+  template <class Fn>
+  void for_each_final_state(Fn fn) const;
 
   const Backend& backend_;
   ModelShape shape_;
-  std::vector<std::unique_ptr<Layer<float>>> layers_;  // owns every direction's layer
-  std::vector<std::vector<Direction>> stack_;          // [layer][direction]
+  std::vector<std::unique_ptr<Layer<Scalar>>> layers_;  // owns every direction's layer
+  std::vector<std::vector<Direction>> stack_;           // [layer][direction]
   std::vector<NamedParameter> named_;
-  std::vector<float> weights_, gradients_;
-  std::size_t head_offset_ = 0;
+  std::vector<Scalar> weights_, gradients_;
 
   int steps_ = 0, batch_ = 0;
-  ConstMatrixView<float> input_;
-  std::vector<Matrix<float>> layer_outputs_;  // [layer] (T·B, H·directions)
-  std::vector<Matrix<float>> layer_d_outputs_;
-  Matrix<float> head_input_, head_output_, d_head_input_, zeros_;
+  ConstMatrixView<Scalar> input_;
+  std::vector<Matrix<Scalar>> layer_outputs_;  // [layer] (T·B, H·directions)
+  std::vector<Matrix<Scalar>> layer_d_outputs_;
+  Matrix<Scalar> final_states_, d_final_states_;  // (B, H·directions), many-to-one readout
+  Matrix<Scalar> head_output_, zeros_;
 };
 
-// Time-reverses a time-major (T·B, C) sequence.
-void reverse_time(ConstMatrixView<float> from, MatrixView<float> to, int steps, int batch);
+extern template class Model<float>;
+extern template class Model<double>;
 
 }  // namespace harness

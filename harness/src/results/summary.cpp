@@ -34,6 +34,7 @@ SummaryRow summary_row(const TrialResult& r) {
       {"steps_to_solve", r.steps_to_solve >= 0 ? std::to_string(r.steps_to_solve) : "-"},
       {"steps", std::to_string(r.steps_run)},
       {"grad_ratio_init", number(r.grad_ratio_init)},
+      {"grad_ratio_final", finished ? number(r.grad_ratio_final) : "-"},
       {"sequences_per_s", number(r.sequences_per_second)},
       {"wall_s", fmt::format("{:.1f}", r.wall_seconds)},
   };

@@ -41,7 +41,7 @@ bool ends_with(const std::string& name, const std::string& suffix) {
 
 }  // namespace
 
-void initialize(Model& model, const InitSpec& init, std::mt19937_64& rng) {
+void initialize(Model<float>& model, const InitSpec& init, std::mt19937_64& rng) {
   auto weights = model.weights();
   std::fill(weights.begin(), weights.end(), 0.0f);
   const int H = model.shape().hidden;

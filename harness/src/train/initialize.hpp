@@ -15,6 +15,6 @@
 
 namespace harness {
 
-void initialize(Model& model, const InitSpec& init, std::mt19937_64& rng);
+void initialize(Model<float>& model, const InitSpec& init, std::mt19937_64& rng);
 
 }  // namespace harness

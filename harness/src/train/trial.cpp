@@ -54,7 +54,7 @@ std::vector<Batch> held_out_set(const Task& task, const TaskSpec& spec, std::uin
   return batches;
 }
 
-Score evaluate(Model& model, const Task& task, const std::vector<Batch>& held_out) {
+Score evaluate(Model<float>& model, const Task& task, const std::vector<Batch>& held_out) {
   Score score;
   double sequences = 0, accuracy = 0;
   std::vector<int> predicted;
@@ -71,7 +71,7 @@ Score evaluate(Model& model, const Task& task, const std::vector<Batch>& held_ou
 }
 
 // ‖∂L/∂h⟨t⟩‖ for t = 1 … T on one batch, leaving the weights as they are.
-std::vector<double> gradient_profile(Model& model, const Task& task, const Batch& batch) {
+std::vector<double> gradient_profile(Model<float>& model, const Task& task, const Batch& batch) {
   Matrix<float> d_outputs;
   const auto outputs = model.forward(batch.inputs.view(), task.steps(), batch.size);
   compute_loss(task.loss(), outputs, batch, &d_outputs, nullptr);
@@ -93,13 +93,13 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std:
   const auto task = make_task(spec.task);
   const auto cell = plugins.make_cell(spec.model.cell);
   const auto backend = plugins.make_backend(spec.backend.name, {.threads = spec.backend.threads});
-  Model model(*cell, *backend,
-              {.input = task->input_size(),
-               .hidden = spec.model.hidden,
-               .layers = spec.model.layers,
-               .bidirectional = spec.model.bidirectional,
-               .output = task->output_size(),
-               .readout = task->readout()});
+  Model<float> model(*cell, *backend,
+                     {.input = task->input_size(),
+                      .hidden = spec.model.hidden,
+                      .layers = spec.model.layers,
+                      .bidirectional = spec.model.bidirectional,
+                      .output = task->output_size(),
+                      .readout = task->readout()});
   std::mt19937_64 rng(spec.seed);
   initialize(model, spec.model.init, rng);
   const auto held_out = held_out_set(*task, spec.task, spec.seed);
@@ -196,6 +196,7 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std:
     result.eval_accuracy = score.accuracy;
     result.solved = result.steps_run > 0 && task->solved(score);
     result.grad_profile_final = gradient_profile(model, *task, held_out.front());
+    result.grad_ratio_final = result.grad_profile_final.front() / result.grad_profile_final.back();
   }
   const double sequences = double(result.steps_run) * B;
   if (train_seconds > 0) {

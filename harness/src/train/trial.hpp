@@ -41,7 +41,8 @@ struct TrialResult {
   int steps_run = 0;
   int steps_to_solve = -1;  // first evaluation that met the criterion, -1 if none
   std::vector<double> grad_profile_init, grad_profile_final;  // ‖∂L/∂h⟨t⟩‖, t = 1 … T
-  double grad_ratio_init = 0;  // ‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖ at initialisation
+  double grad_ratio_init = 0;   // ‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖ at initialisation
+  double grad_ratio_final = 0;  // the same after training
   std::vector<CurvePoint> curve;
   std::vector<ParameterGradientNorm> parameter_grad_norms;
   double wall_seconds = 0, sequences_per_second = 0, timesteps_per_second = 0, gflops = 0;

@@ -1,0 +1,167 @@
+// Reading experiment files: the grid, --set, per-task training, and one exact message for each
+// kind of mistake, with file:line:column and the key path.
+#include <gtest/gtest.h>
+
+#include "experiment/spec.hpp"
+
+namespace harness {
+namespace {
+
+const KnownNames kKnown{{"rnn_tanh", "gru", "lstm"}, {"naive", "blas"}};
+
+const char* kMinimal = R"(name: t
+tasks:
+  - {kind: adding, T: 20}
+models:
+  - {cell: lstm}
+)";
+
+ExperimentSpec parse(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  return parse_experiment(yaml, "test.yaml", overrides, kKnown);
+}
+
+// The message parse() fails with.
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse(yaml, overrides);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Spec, DefaultsFilled) {
+  const auto spec = parse(kMinimal);
+  ASSERT_EQ(spec.trials.size(), 1u);
+  const auto& t = spec.trials[0];
+  EXPECT_EQ(t.task.kind, "adding");
+  EXPECT_EQ(t.task.length, 20);
+  EXPECT_EQ(t.task.placement, "halves");
+  EXPECT_EQ(t.model.hidden, 128);
+  EXPECT_EQ(t.backend.name, "blas");
+  EXPECT_EQ(t.training.optimizer, "rmsprop");
+  EXPECT_FALSE(t.training.clip_norm.has_value());
+}
+
+TEST(Spec, GridIsTheCrossProductOfListValuedKeys) {
+  const auto spec = parse(R"(name: g
+repeats: 2
+tasks:
+  - {kind: adding, T: [10, 20, 30]}
+  - {kind: copy_memory, T: 5}
+models:
+  - {cell: [rnn_tanh, lstm], hidden: [8, 16]}
+  - {cell: gru, bidirectional: true}
+training: {learning_rate: [0.1, 0.01]}
+)");
+  // (3 adding + 1 copy) × (4 + 1 models) × 2 learning rates × 2 repeats
+  EXPECT_EQ(spec.trials.size(), 4u * 5u * 2u * 2u);
+  EXPECT_EQ(spec.trials[0].task.length, 10);
+  EXPECT_EQ(spec.trials.back().task.kind, "copy_memory");
+  EXPECT_TRUE(spec.trials.back().model.bidirectional);
+  EXPECT_NE(spec.trials[0].seed, spec.trials[1].seed);  // repeats differ in seed
+  for (std::size_t i = 0; i < spec.trials.size(); ++i) EXPECT_EQ(spec.trials[i].index, int(i));
+}
+
+TEST(Spec, TrainingSettingsOfATaskOverrideTheExperiments) {
+  const auto spec = parse(R"(name: o
+tasks:
+  - {kind: adding, T: 10, training: {steps: 7}}
+  - {kind: adding, T: 10}
+models: [{cell: lstm, training: {batch: 3}}]
+training: {steps: 100, batch: 5}
+)");
+  EXPECT_EQ(spec.trials[0].training.steps, 7);
+  EXPECT_EQ(spec.trials[1].training.steps, 100);
+  EXPECT_EQ(spec.trials[0].training.batch, 3);
+}
+
+TEST(Spec, SetOverridesKeysAndListElements) {
+  const auto spec =
+      parse(kMinimal, {"training.steps=42", "models[0].hidden=[4, 8]", "tasks.0.T=9"});
+  ASSERT_EQ(spec.trials.size(), 2u);
+  EXPECT_EQ(spec.trials[0].training.steps, 42);
+  EXPECT_EQ(spec.trials[1].model.hidden, 8);
+  EXPECT_EQ(spec.trials[0].task.length, 9);
+  EXPECT_NE(spec.resolved_yaml.find("steps: 42"), std::string::npos);
+}
+
+TEST(SpecErrors, UnknownKeySuggestsTheClosest) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "training:\n  lerning_rate: 0.1\n"),
+            "test.yaml:7:3: training.lerning_rate: unknown key; did you mean 'learning_rate'?; "
+            "known keys here: optimizer, learning_rate, momentum, decay, beta1, beta2, epsilon, "
+            "batch, steps, clip_norm, clip_value, eval_every, stop_when_solved");
+}
+
+TEST(SpecErrors, UnknownTopLevelKey) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "seeed: 3\n"),
+            "test.yaml:6:1: seeed: unknown key; did you mean 'seed'?; known keys here: name, "
+            "description, seed, repeats, tasks, models, backend, training");
+}
+
+TEST(SpecErrors, WrongType) {
+  EXPECT_EQ(
+      error_of(
+          "name: t\ntasks: [{kind: adding, T: 20}]\nmodels:\n  - {cell: lstm, hidden: many}\n"),
+      "test.yaml:4:26: models[0].hidden: expected an integer, found 'many'");
+}
+
+TEST(SpecErrors, WrongTypeInsideAGrid) {
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: [10, x]}]\nmodels: [{cell: lstm}]\n"),
+            "test.yaml:2:32: tasks[0].T: expected an integer, found 'x'");
+}
+
+TEST(SpecErrors, OutOfRange) {
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: 0}]\nmodels: [{cell: lstm}]\n"),
+            "test.yaml:2:27: tasks[0].T: must be between 2 and 100000, found 0");
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: 5}]\nmodels: [{cell: lstm, hidden: 0}]\n"),
+            "test.yaml:3:31: models[0].hidden: must be between 1 and 65536, found 0");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "training: {learning_rate: -0.1}\n"),
+            "test.yaml:6:27: training.learning_rate: must be greater than 0, found -0.1");
+  EXPECT_EQ(error_of(std::string(kMinimal) + "training: {decay: 1}\n"),
+            "test.yaml:6:19: training.decay: must be at least 0 and less than 1, found 1");
+}
+
+TEST(SpecErrors, UnknownTaskListsTheAvailableOnes) {
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: adder, T: 5}]\nmodels: [{cell: lstm}]\n"),
+            "test.yaml:2:16: tasks[0].kind: unknown task 'adder'; did you mean 'adding'?; "
+            "available: adding, copy_memory, temporal_order");
+}
+
+TEST(SpecErrors, UnknownCellListsTheAvailableOnes) {
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: 5}]\nmodels: [{cell: lsmt}]\n"),
+            "test.yaml:3:17: models[0].cell: unknown cell 'lsmt'; did you mean 'lstm'?; "
+            "available: rnn_tanh, gru, lstm");
+}
+
+TEST(SpecErrors, UnknownBackendListsTheAvailableOnes) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "backend: {name: cuda}\n"),
+            "test.yaml:6:17: backend.name: unknown backend 'cuda'; available: naive, blas");
+}
+
+TEST(SpecErrors, MissingTasks) {
+  EXPECT_EQ(error_of("name: t\nmodels: [{cell: lstm}]\n"),
+            "test.yaml:1:1: tasks: missing: a list of tasks, e.g.\n"
+            "tasks:\n  - {kind: adding, T: [50, 100]}");
+}
+
+TEST(SpecErrors, PlacementOnlyForAdding) {
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: copy_memory, T: 5, placement: halves}]\nmodels: "
+                     "[{cell: lstm}]\n"),
+            "test.yaml:2:46: tasks[0].placement: applies to the adding task only");
+}
+
+TEST(SpecErrors, ValueGivenBySetNamesTheSet) {
+  EXPECT_EQ(error_of(kMinimal, {"training.steps=0"}),
+            "--set training.steps=0: training.steps: must be at least 1, found 0");
+  EXPECT_EQ(error_of(kMinimal, {"training.steps"}),
+            "--set training.steps: expected key.path=value, e.g. --set training.steps=500");
+}
+
+TEST(SpecErrors, InvalidYaml) {
+  EXPECT_EQ(error_of("name: t\ntasks: [\n"),
+            "test.yaml:3:1: not valid YAML: end of sequence flow not found");
+}
+
+}  // namespace
+}  // namespace harness
