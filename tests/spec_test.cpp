@@ -2,7 +2,10 @@
 // kind of mistake, with file:line:column and the key path.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "experiment/spec.hpp"
+#include "support/plugins.hpp"
 
 namespace harness {
 namespace {
@@ -161,6 +164,30 @@ TEST(SpecErrors, ValueGivenBySetNamesTheSet) {
 TEST(SpecErrors, InvalidYaml) {
   EXPECT_EQ(error_of("name: t\ntasks: [\n"),
             "test.yaml:3:1: not valid YAML: end of sequence flow not found");
+}
+
+}  // namespace
+}  // namespace harness
+
+namespace harness {
+namespace {
+
+// Every experiment shipped in experiments/ reads without error against the built-in plugins.
+TEST(ShippedExperiments, AllValidate) {
+  const auto& plugins = test::builtin_plugins();
+  KnownNames known;
+  for (const auto& c : plugins.cells()) known.cells.push_back(c.name);
+  for (const auto& b : plugins.backends()) known.backends.push_back(b.name);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(HARNESS_EXPERIMENTS_DIR)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++files;
+    EXPECT_NO_THROW({
+      const auto spec = load_experiment(entry.path().string(), {}, known);
+      EXPECT_FALSE(spec.trials.empty()) << entry.path();
+    }) << entry.path();
+  }
+  EXPECT_GE(files, 3);
 }
 
 }  // namespace
