@@ -65,9 +65,8 @@ void time_and_print(const std::string& cell, const std::string& size, const char
     const auto start = std::chrono::steady_clock::now();
     execute();
     stream.wait();
-    ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count());
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
   }
   std::printf("%s %s %s %.4f %.4f\n", cell.c_str(), size.c_str(), mode, median(ms),
               *std::min_element(ms.begin(), ms.end()));
@@ -110,8 +109,7 @@ void run_pds(const std::string& cell, const std::string& size, const FwdPd& fwd_
     bwd_args[DNNL_ARG_DIFF_DST_ITER_C] = filled(bwd_pd.diff_dst_iter_c_desc(), engine);
   }
   if (peephole) {
-    bwd_args[DNNL_ARG_DIFF_WEIGHTS_PEEPHOLE] =
-        filled(bwd_pd.diff_weights_peephole_desc(), engine);
+    bwd_args[DNNL_ARG_DIFF_WEIGHTS_PEEPHOLE] = filled(bwd_pd.diff_weights_peephole_desc(), engine);
   }
   dnnl::primitive bwd(bwd_pd);
   // The forward's weights may use another layout than the backward's: give the forward its own.
@@ -129,11 +127,11 @@ void run_case(const std::string& cell, const std::string& size, const Dims& dims
   const Descs d(dims, lstm, peephole);
   const Descs diff(dims, lstm, peephole);
   if (cell == "rnn_tanh" || cell == "rnn_relu") {
-    const auto kind = cell == "rnn_tanh" ? dnnl::algorithm::eltwise_tanh
-                                         : dnnl::algorithm::eltwise_relu;
+    const auto kind =
+        cell == "rnn_tanh" ? dnnl::algorithm::eltwise_tanh : dnnl::algorithm::eltwise_relu;
     dnnl::vanilla_rnn_forward::primitive_desc fwd_pd(
-        {prop_kind::forward_training, kind, kDirection, d.src_layer, d.src_iter,
-         d.weights_layer, d.weights_iter, d.bias, d.dst_layer, d.dst_iter},
+        {prop_kind::forward_training, kind, kDirection, d.src_layer, d.src_iter, d.weights_layer,
+         d.weights_iter, d.bias, d.dst_layer, d.dst_iter},
         engine);
     dnnl::vanilla_rnn_backward::primitive_desc bwd_pd(
         {prop_kind::backward, kind, kDirection, d.src_layer, d.src_iter, d.weights_layer,
@@ -147,9 +145,9 @@ void run_case(const std::string& cell, const std::string& size, const Dims& dims
          d.weights_iter, d.bias, d.dst_layer, d.dst_iter},
         engine);
     dnnl::gru_backward::primitive_desc bwd_pd(
-        {prop_kind::backward, kDirection, d.src_layer, d.src_iter, d.weights_layer,
-         d.weights_iter, d.bias, d.dst_layer, d.dst_iter, diff.src_layer, diff.src_iter,
-         diff.weights_layer, diff.weights_iter, diff.bias, diff.dst_layer, diff.dst_iter},
+        {prop_kind::backward, kDirection, d.src_layer, d.src_iter, d.weights_layer, d.weights_iter,
+         d.bias, d.dst_layer, d.dst_iter, diff.src_layer, diff.src_iter, diff.weights_layer,
+         diff.weights_iter, diff.bias, diff.dst_layer, diff.dst_iter},
         engine, fwd_pd);
     run_pds(cell, size, fwd_pd, bwd_pd, d, false, false, repetitions, engine, stream);
   } else if (cell == "gru_lbr") {
@@ -160,25 +158,43 @@ void run_case(const std::string& cell, const std::string& size, const Dims& dims
          d.weights_iter, bias, d.dst_layer, d.dst_iter},
         engine);
     dnnl::lbr_gru_backward::primitive_desc bwd_pd(
-        {prop_kind::backward, kDirection, d.src_layer, d.src_iter, d.weights_layer,
-         d.weights_iter, bias, d.dst_layer, d.dst_iter, diff.src_layer, diff.src_iter,
-         diff.weights_layer, diff.weights_iter, bias, diff.dst_layer, diff.dst_iter},
+        {prop_kind::backward, kDirection, d.src_layer, d.src_iter, d.weights_layer, d.weights_iter,
+         bias, d.dst_layer, d.dst_iter, diff.src_layer, diff.src_iter, diff.weights_layer,
+         diff.weights_iter, bias, diff.dst_layer, diff.dst_iter},
         engine, fwd_pd);
     run_pds(cell, size, fwd_pd, bwd_pd, d, false, false, repetitions, engine, stream);
   } else if (lstm) {
     const memory::desc none;
     dnnl::lstm_forward::primitive_desc fwd_pd(
         {prop_kind::forward_training, kDirection, d.src_layer, d.src_iter, d.src_iter_c,
-         d.weights_layer, d.weights_iter, peephole ? d.peephole : none, none, d.bias,
-         d.dst_layer, d.dst_iter, d.dst_iter_c},
+         d.weights_layer, d.weights_iter, peephole ? d.peephole : none, none, d.bias, d.dst_layer,
+         d.dst_iter, d.dst_iter_c},
         engine);
-    dnnl::lstm_backward::primitive_desc bwd_pd(
-        {prop_kind::backward, kDirection, d.src_layer, d.src_iter, d.src_iter_c,
-         d.weights_layer, d.weights_iter, peephole ? d.peephole : none, none, d.bias,
-         d.dst_layer, d.dst_iter, d.dst_iter_c, diff.src_layer, diff.src_iter, diff.src_iter_c,
-         diff.weights_layer, diff.weights_iter, peephole ? diff.peephole : none, none, diff.bias,
-         diff.dst_layer, diff.dst_iter, diff.dst_iter_c},
-        engine, fwd_pd);
+    dnnl::lstm_backward::primitive_desc bwd_pd({prop_kind::backward,
+                                                kDirection,
+                                                d.src_layer,
+                                                d.src_iter,
+                                                d.src_iter_c,
+                                                d.weights_layer,
+                                                d.weights_iter,
+                                                peephole ? d.peephole : none,
+                                                none,
+                                                d.bias,
+                                                d.dst_layer,
+                                                d.dst_iter,
+                                                d.dst_iter_c,
+                                                diff.src_layer,
+                                                diff.src_iter,
+                                                diff.src_iter_c,
+                                                diff.weights_layer,
+                                                diff.weights_iter,
+                                                peephole ? diff.peephole : none,
+                                                none,
+                                                diff.bias,
+                                                diff.dst_layer,
+                                                diff.dst_iter,
+                                                diff.dst_iter_c},
+                                               engine, fwd_pd);
     run_pds(cell, size, fwd_pd, bwd_pd, d, true, peephole, repetitions, engine, stream);
   }
 }

@@ -69,8 +69,7 @@ struct Mismatch {
   double actual = 0, reference = 0, error = 0;
   std::string describe() const {
     return tensor + "[" + std::to_string(index) + "]: " + std::to_string(actual) +
-           " vs reference " + std::to_string(reference) + " (error " + std::to_string(error) +
-           ")";
+           " vs reference " + std::to_string(reference) + " (error " + std::to_string(error) + ")";
   }
 };
 
