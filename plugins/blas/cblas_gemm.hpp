@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <harness/backend.hpp>
+#include <type_traits>
 
 namespace blas {
 
@@ -16,22 +17,21 @@ inline int inner_size(harness::Transpose trans_a, const auto& a) {
   return trans_a == harness::Transpose::No ? a.cols : a.rows;
 }
 
-inline void gemm(harness::Transpose ta, harness::ConstMatrixView<float> a, harness::Transpose tb,
-                 harness::ConstMatrixView<float> b, float alpha, float beta,
-                 harness::MatrixView<float> c) {
+// C = alpha·op(A)·op(B) + beta·C in float (sgemm) or double (dgemm).
+template <class Scalar>
+void gemm(harness::Transpose ta, harness::ConstMatrixView<Scalar> a, harness::Transpose tb,
+          harness::ConstMatrixView<Scalar> b, Scalar alpha, Scalar beta,
+          harness::MatrixView<Scalar> c) {
   if (c.rows == 0 || c.cols == 0) return;
-  cblas_sgemm(CblasRowMajor, cblas_transpose(ta), cblas_transpose(tb), c.rows, c.cols,
-              inner_size(ta, a), alpha, a.data, std::max(a.ld, 1), b.data, std::max(b.ld, 1), beta,
-              c.data, c.ld);
-}
-
-inline void gemm(harness::Transpose ta, harness::ConstMatrixView<double> a, harness::Transpose tb,
-                 harness::ConstMatrixView<double> b, double alpha, double beta,
-                 harness::MatrixView<double> c) {
-  if (c.rows == 0 || c.cols == 0) return;
-  cblas_dgemm(CblasRowMajor, cblas_transpose(ta), cblas_transpose(tb), c.rows, c.cols,
-              inner_size(ta, a), alpha, a.data, std::max(a.ld, 1), b.data, std::max(b.ld, 1), beta,
-              c.data, c.ld);
+  const auto cblas_gemm = [] {
+    if constexpr (std::is_same_v<Scalar, float>)
+      return &cblas_sgemm;
+    else
+      return &cblas_dgemm;
+  }();
+  cblas_gemm(CblasRowMajor, cblas_transpose(ta), cblas_transpose(tb), c.rows, c.cols,
+             inner_size(ta, a), alpha, a.data, std::max(a.ld, 1), b.data, std::max(b.ld, 1), beta,
+             c.data, c.ld);
 }
 
 // OpenBLAS's thread count is process-wide: each backend sets the count it needs before it calls

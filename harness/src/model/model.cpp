@@ -62,21 +62,17 @@ Model<Scalar>::Model(const Cell& cell, const Backend& backend, const ModelShape&
   size += shape.output;
   weights_.assign(size, Scalar(0));
   gradients_.assign(size, Scalar(0));
+  std::size_t layer_index = 0;
+  for (auto& layer_directions : stack_) {
+    for (auto& dir : layer_directions) {
+      const auto& layout = layers_[layer_index++]->layout();
+      const auto views = layout.views(std::span<const Scalar>(weights_).subspan(dir.offset));
+      dir.parameters.assign(views.begin(), views.end());
+      dir.gradients = layout.views(std::span<Scalar>(gradients_).subspan(dir.offset));
+    }
+  }
   layer_outputs_.resize(shape.layers);
   layer_d_outputs_.resize(shape.layers);
-}
-
-template <class Scalar>
-std::vector<ConstMatrixView<Scalar>> Model<Scalar>::views_of(const Layer<Scalar>& layer,
-                                                             std::size_t offset) const {
-  const auto views = layer.layout().views(std::span<const Scalar>(weights_).subspan(offset));
-  return {views.begin(), views.end()};
-}
-
-template <class Scalar>
-std::vector<MatrixView<Scalar>> Model<Scalar>::gradient_views_of(const Layer<Scalar>& layer,
-                                                                 std::size_t offset) {
-  return layer.layout().views(std::span<Scalar>(gradients_).subspan(offset));
 }
 
 template <class Scalar>
@@ -103,7 +99,7 @@ ConstMatrixView<Scalar> Model<Scalar>::forward(ConstMatrixView<Scalar> inputs, i
         reverse_time<Scalar>(in, dir.reversed_input.view(), steps, batch);
         x = dir.reversed_input.view();
       }
-      layer.forward(views_of(layer, dir.offset), x, steps, zeros_.view(), zeros_.view());
+      layer.forward(dir.parameters, x, steps, zeros_.view(), zeros_.view());
       const auto columns = out.view().col_block(static_cast<int>(d) * H, H);
       if (d == 1) {
         reverse_time<Scalar>(layer.outputs(), columns, steps, batch);
@@ -188,8 +184,8 @@ void Model<Scalar>::backward(ConstMatrixView<Scalar> d_outputs) {
         x = dir.reversed_input.view();
       }
       dir.dx.resize(in.rows, in.cols);
-      layer.backward(views_of(layer, dir.offset), gradient_views_of(layer, dir.offset), x, dy,
-                     zeros_.view(), zeros_.view(), dir.dx.view());
+      layer.backward(dir.parameters, dir.gradients, x, dy, zeros_.view(), zeros_.view(),
+                     dir.dx.view());
       if (l > 0)
         add_sequence<Scalar>(dir.dx.view(), layer_d_outputs_[l - 1].view(), steps, batch, d == 1);
     }

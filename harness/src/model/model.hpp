@@ -66,12 +66,12 @@ class Model {
 
  private:
   struct Direction {
-    std::size_t offset = 0;                          // of its parameters in the arena
+    std::size_t offset = 0;  // of its parameters in the arena
+    // Views into the arenas, made once: the arenas never move after construction.
+    std::vector<ConstMatrixView<Scalar>> parameters;
+    std::vector<MatrixView<Scalar>> gradients;
     Matrix<Scalar> reversed_input, reversed_dy, dx;  // for the backward direction
   };
-  std::vector<ConstMatrixView<Scalar>> views_of(const Layer<Scalar>& layer,
-                                                std::size_t offset) const;
-  std::vector<MatrixView<Scalar>> gradient_views_of(const Layer<Scalar>& layer, std::size_t offset);
   // fn(row of the top layer's output, batch row, first column) for each direction's final state.
   template <class Fn>
   void for_each_final_state(Fn fn) const;
