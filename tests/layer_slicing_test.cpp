@@ -4,11 +4,16 @@
 // over time, instead of the other way round).
 #include <gtest/gtest.h>
 
-#include "support/layer_problem.hpp"
+#include "conformance/layer_problem.hpp"
 #include "support/plugins.hpp"
 
 namespace harness::test {
 namespace {
+
+using conformance::gradients;
+using conformance::LayerProblem;
+using conformance::loss;
+using conformance::Shape;
 
 // Delegates GEMMs to another backend, with every batch row its own slice.
 class RowPerSliceBackend final : public Backend {

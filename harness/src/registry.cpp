@@ -74,7 +74,8 @@ std::vector<PluginFolder> default_plugin_folders() {
   return folders;
 }
 
-Registry Registry::load(const std::vector<PluginFolder>& folders) {
+Registry Registry::load(const std::vector<PluginFolder>& folders,
+                        const std::vector<fs::path>& extra_files) {
   std::vector<fs::path> files;
   for (const auto& folder : folders) {
     std::error_code error;
@@ -91,6 +92,14 @@ Registry Registry::load(const std::vector<PluginFolder>& folders) {
     }
     std::sort(in_folder.begin(), in_folder.end());
     files.insert(files.end(), in_folder.begin(), in_folder.end());
+  }
+  for (const auto& file : extra_files) {
+    std::error_code error;
+    if (!fs::is_regular_file(file, error)) {
+      throw PluginError(fmt::format("plugin file {} does not exist or is not a file", file));
+    }
+    const auto same_file = [&](const fs::path& loaded) { return fs::equivalent(loaded, file); };
+    if (std::none_of(files.begin(), files.end(), same_file)) files.push_back(file);
   }
   return load_files(files);
 }

@@ -59,8 +59,10 @@ std::vector<PluginFolder> default_plugin_folders();
 
 class Registry {
  public:
-  // Loads every plugin file (*.so) of every folder. Throws PluginError on the first bad one.
-  static Registry load(const std::vector<PluginFolder>& folders);
+  // Loads every plugin file (*.so) of every folder, then each of `files` not already among them.
+  // Throws PluginError on the first bad one.
+  static Registry load(const std::vector<PluginFolder>& folders,
+                       const std::vector<std::filesystem::path>& files = {});
   // Loads the given plugin files.
   static Registry load_files(const std::vector<std::filesystem::path>& files);
 

@@ -11,8 +11,8 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "conformance/outcome.hpp"
 #include "sizes.hpp"
-#include "support/outcome.hpp"
 #include "support/plugins.hpp"
 
 namespace harness::bench {
@@ -30,17 +30,17 @@ struct Benchmarked {
 };
 
 // The naive double reference for a cell at a size (T = 2), computed once and shared.
-const test::Outcome& reference(const Cell& cell, const std::string& cell_name, const Size& size,
-                               const test::Shape& check_shape,
-                               const test::LayerProblem<float>& problem) {
-  static std::map<std::string, test::Outcome> cache;
+const conformance::Outcome& reference(const Cell& cell, const std::string& cell_name,
+                                      const Size& size, const conformance::Shape& check_shape,
+                                      const conformance::LayerProblem<float>& problem) {
+  static std::map<std::string, conformance::Outcome> cache;
   const std::string key = cell_name + "/" + size.id;
   auto it = cache.find(key);
   if (it == cache.end()) {
     const auto naive = test::builtin_plugins().make_backend("naive", {});
     const Layer<double> probe(cell, *naive, check_shape.input, check_shape.hidden);
-    const auto problem_d = test::convert<double>(probe.layout(), problem);
-    it = cache.emplace(key, test::run_layer(cell, *naive, problem_d)).first;
+    const auto problem_d = conformance::convert<double>(probe.layout(), problem);
+    it = cache.emplace(key, conformance::run_layer(cell, *naive, problem_d)).first;
   }
   return it->second;
 }
@@ -48,13 +48,13 @@ const test::Outcome& reference(const Cell& cell, const std::string& cell_name, c
 // Empty when the backend agrees with the reference, else what disagrees.
 std::string check_against_reference(const Cell& cell, const Backend& backend,
                                     const Benchmarked& b) {
-  test::Shape check_shape = b.size.shape;
+  conformance::Shape check_shape = b.size.shape;
   check_shape.steps = 2;
   const Layer<float> probe(cell, backend, check_shape.input, check_shape.hidden);
-  const test::LayerProblem<float> problem(probe.layout(), check_shape, /*seed=*/1);
+  const conformance::LayerProblem<float> problem(probe.layout(), check_shape, /*seed=*/1);
   const auto& expected = reference(cell, b.cell, b.size, check_shape, problem);
-  const auto found =
-      test::mismatches(test::run_layer(cell, backend, problem), expected, kFloatTolerance);
+  const auto found = conformance::mismatches(conformance::run_layer(cell, backend, problem),
+                                             expected, kFloatTolerance);
   return found.empty() ? "" : "disagrees with naive: " + found.front().describe();
 }
 
@@ -67,9 +67,9 @@ void run(benchmark::State& state, const Benchmarked& b) {
     return;
   }
 
-  const test::Shape& shape = b.size.shape;
+  const conformance::Shape& shape = b.size.shape;
   Layer<float> layer(*cell, *backend, shape.input, shape.hidden);
-  const test::LayerProblem<float> problem(layer.layout(), shape, /*seed=*/2, 0.1f);
+  const conformance::LayerProblem<float> problem(layer.layout(), shape, /*seed=*/2, 0.1f);
   const auto parameters = problem.parameter_views(layer.layout());
   std::vector<float> gradient_arena(layer.layout().size());
   const auto gradients = layer.layout().views(std::span<float>(gradient_arena));

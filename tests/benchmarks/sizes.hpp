@@ -11,13 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "support/layer_problem.hpp"
+#include "conformance/layer_problem.hpp"
 
 namespace harness::bench {
 
 struct Size {
   std::string id;
-  test::Shape shape;
+  conformance::Shape shape;
   std::vector<std::string> cells;
 };
 
@@ -37,7 +37,7 @@ inline const std::vector<Size>& sizes() {
 }
 
 // Forward FLOPs of one layer-direction: 2·G·H·(X + H)·B·T; backward is twice that.
-inline double forward_flops(int gates, const test::Shape& s) {
+inline double forward_flops(int gates, const conformance::Shape& s) {
   return 2.0 * gates * s.hidden * (s.input + s.hidden) * double(s.batch) * s.steps;
 }
 

@@ -2,14 +2,14 @@
 //
 // A backend author implements:
 //   gemm          C = alpha · op(A) · op(B) + beta · C, in float and in double. Shapes come from
-//   the
-//                 views: op(A) is (m, k), op(B) is (k, n), C is (m, n); the harness and the cells
-//                 only call it with shapes that agree. beta = 0 means C is overwritten, even if it
-//                 holds NaN.
+//                 the views: op(A) is (m, k), op(B) is (k, n), C is (m, n); the harness and the
+//                 cells only call it with shapes that agree. beta = 0 means C is overwritten, even
+//                 if it holds NaN.
 //   slices        how a batch of `rows` rows is split into slices that may run concurrently. The
-//                 split must depend on `rows` only, never on the thread count: each slice is
-//                 computed the same way whatever the number of threads, so results are identical
-//                 for any.
+//                 split must depend on `rows` only, never on the thread count, so that each slice
+//                 is computed the same way whatever the number of threads (a backend whose gemm
+//                 does not split sums across threads then gives bitwise identical results for
+//                 any thread count, as tbb does).
 //   parallel_for  runs fn(0) … fn(n − 1), possibly concurrently, and returns when all are done.
 //
 // The harness guarantees:

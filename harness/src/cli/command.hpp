@@ -17,6 +17,7 @@ struct UsageError {
   std::string message;
 };
 
+int check_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
 

@@ -23,6 +23,9 @@ struct Command {
 
 const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table{
+      {"check",
+       {&harness::cli::check_command,
+        "check plugins: gradients, agreement with the naive backend, contracts"}},
       {"plugins", {&harness::cli::plugins_command, "list the cells and backends plugins provide"}},
       {"run",
        {&harness::cli::run_command, "run an experiment file (e.g. experiments/long_dep.yaml)"}},

@@ -17,14 +17,15 @@ po::options_description plugin_options() {
   return options;
 }
 
-Registry load_plugins(const po::variables_map& options) {
+Registry load_plugins(const po::variables_map& options,
+                      const std::vector<std::filesystem::path>& files) {
   auto folders = default_plugin_folders();
   if (options.count("plugin-dir")) {
     for (const auto& dir : options["plugin-dir"].as<std::vector<std::string>>()) {
       folders.push_back({dir, "--plugin-dir"});
     }
   }
-  return Registry::load(folders);
+  return Registry::load(folders, files);
 }
 
 }  // namespace harness::cli

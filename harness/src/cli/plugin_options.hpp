@@ -10,7 +10,9 @@ namespace harness::cli {
 
 boost::program_options::options_description plugin_options();
 
-// The default folders, then every --plugin-dir, loaded into a registry (throws PluginError).
-Registry load_plugins(const boost::program_options::variables_map& options);
+// The default folders, then every --plugin-dir, then `files`, loaded into a registry (throws
+// PluginError).
+Registry load_plugins(const boost::program_options::variables_map& options,
+                      const std::vector<std::filesystem::path>& files = {});
 
 }  // namespace harness::cli

@@ -2,9 +2,9 @@
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
-#include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "arguments.hpp"
 #include "command.hpp"
 #include "plugin_options.hpp"
 
@@ -49,13 +49,9 @@ int plugins_command(const std::vector<std::string>& args) {
   options.add_options()("help,h", "show this help")(
       "json", "print machine-readable JSON instead of a table");
   options.add(plugin_options());
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(options).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  const auto parsed = parse_arguments(args, options);
+  if (!parsed) return kExitOk;
+  const po::variables_map& values = *parsed;
 
   const Registry registry = load_plugins(values);
   if (values.count("json")) {

@@ -9,10 +9,10 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
-#include <iostream>
 #include <mutex>
 #include <thread>
 
+#include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/plugin_options.hpp"
 #include "cli/progress.hpp"
@@ -94,13 +94,9 @@ int run_command(const std::vector<std::string>& args) {
   options.add(plugin_options());
   po::positional_options_description positional;
   positional.add("experiment", 1);
-  po::variables_map values;
-  po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
-  po::notify(values);
-  if (values.count("help")) {
-    std::cout << options << "\n";
-    return kExitOk;
-  }
+  const auto parsed = parse_arguments(args, options, positional);
+  if (!parsed) return kExitOk;
+  const po::variables_map& values = *parsed;
   if (!values.count("experiment")) {
     throw UsageError{"run: which experiment? e.g. harness run experiments/long_dep.yaml"};
   }

@@ -1,5 +1,7 @@
 #include "results/environment.hpp"
 
+#include "results/checksum.hpp"
+
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -27,7 +29,10 @@ std::string cpu_model() {
 std::string environment_json(const Registry& plugins) {
   nlohmann::json plugin_list = nlohmann::json::array();
   for (const auto& p : plugins.plugins()) {
-    plugin_list.push_back({{"name", p->name}, {"version", p->version}, {"file", p->file.string()}});
+    plugin_list.push_back({{"name", p->name},
+                           {"version", p->version},
+                           {"file", std::filesystem::absolute(p->file).string()},
+                           {"sha256", sha256_of_file(p->file)}});
   }
   const char* coretype = std::getenv("OPENBLAS_CORETYPE");
   const nlohmann::json environment{

@@ -3,15 +3,16 @@
 // tensor by tensor.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "support/layer_problem.hpp"
+#include "conformance/layer_problem.hpp"
 
-namespace harness::test {
+namespace harness::conformance {
 
 using Outcome = std::map<std::string, std::vector<double>>;
 
@@ -23,10 +24,10 @@ void record(Outcome& outcome, const std::string& name, ConstMatrixView<Scalar> m
   }
 }
 
+// Runs `problem` forward and backward on an existing layer (whose buffers may hold an earlier
+// problem's values).
 template <class Scalar>
-Outcome run_layer(const Cell& cell, const Backend& backend, const LayerProblem<Scalar>& problem) {
-  const Shape& shape = problem.shape;
-  Layer<Scalar> layer(cell, backend, shape.input, shape.hidden);
+Outcome run_layer(Layer<Scalar>& layer, const LayerProblem<Scalar>& problem) {
   const auto g = gradients(layer, problem);
   Outcome outcome;
   record(outcome, "h<1..T>", layer.outputs());
@@ -43,6 +44,12 @@ Outcome run_layer(const Cell& cell, const Backend& backend, const LayerProblem<S
     }
   }
   return outcome;
+}
+
+template <class Scalar>
+Outcome run_layer(const Cell& cell, const Backend& backend, const LayerProblem<Scalar>& problem) {
+  Layer<Scalar> layer(cell, backend, problem.shape.input, problem.shape.hidden);
+  return run_layer(layer, problem);
 }
 
 // The same problem with every value converted to another precision.
@@ -68,8 +75,8 @@ struct Mismatch {
   std::size_t index = 0;
   double actual = 0, reference = 0, error = 0;
   std::string describe() const {
-    return tensor + "[" + std::to_string(index) + "]: " + std::to_string(actual) +
-           " vs reference " + std::to_string(reference) + " (error " + std::to_string(error) + ")";
+    return fmt::format("{}[{}]: {:.8g} vs reference {:.8g} (error {:.3g})", tensor, index, actual,
+                       reference, error);
   }
 };
 
@@ -95,4 +102,4 @@ inline std::vector<Mismatch> mismatches(const Outcome& actual, const Outcome& re
   return found;
 }
 
-}  // namespace harness::test
+}  // namespace harness::conformance

@@ -11,7 +11,7 @@
 #include "layer.hpp"
 #include "matrix.hpp"
 
-namespace harness::test {
+namespace harness::conformance {
 
 struct Shape {
   int input = 3;   // X
@@ -19,6 +19,12 @@ struct Shape {
   int batch = 2;   // B
   int steps = 4;   // T
 };
+
+// "X=3 H=4 B=2 T=4", for messages.
+inline std::string describe(const Shape& s) {
+  return "X=" + std::to_string(s.input) + " H=" + std::to_string(s.hidden) +
+         " B=" + std::to_string(s.batch) + " T=" + std::to_string(s.steps);
+}
 
 template <class Scalar>
 struct LayerProblem {
@@ -96,4 +102,4 @@ Gradients<Scalar> gradients(Layer<Scalar>& layer, const LayerProblem<Scalar>& p)
   return g;
 }
 
-}  // namespace harness::test
+}  // namespace harness::conformance

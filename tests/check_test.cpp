@@ -1,0 +1,65 @@
+// `harness check` end to end: the built-in plugins pass; each kind of broken promise fails with a
+// message naming the cell, the check and what went wrong (exit code 1); a missing file is a usage
+// error (exit code 2). The template's broken copies (a wrong gradient sign, a GEMM ignoring beta)
+// are checked by plugin_template_test.sh.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/run_harness.hpp"
+
+namespace {
+
+using harness::test::run_harness;
+using Result = harness::test::CommandResult;
+
+void expect_contains(const Result& result, const std::string& text) {
+  EXPECT_NE(result.output.find(text), std::string::npos) << "missing: " << text << "\nin:\n"
+                                                         << result.output;
+}
+
+TEST(CheckCommand, BuiltInBackendsPass) {
+  const Result result = run_harness("check " HARNESS_PLUGIN_DIR "/naive.so " HARNESS_PLUGIN_DIR
+                                    "/blas.so " HARNESS_PLUGIN_DIR "/tbb.so");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  expect_contains(result, "pass    backend tbb");
+  expect_contains(result, "pass    cell lstm_peephole on backend blas");
+  expect_contains(result, "checks passed.");
+}
+
+TEST(CheckCommand, InconsistentSpecIsNamed) {
+  const Result result =
+      run_harness("check " HARNESS_BAD_PLUGIN_DIR "/sloppy_cells/sloppy_cells.so");
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  expect_contains(result, "FAIL    cell bad_spec");
+  expect_contains(result,
+                  "cell bad_spec, spec is consistent: spec(X=1, H=1): 1 gate names for 2 gates");
+  expect_contains(result,
+                  "cell bad_spec, spec is consistent: spec(X=1, H=1): recurrent blocks "
+                  "cover 1 of the 2 gates");
+}
+
+TEST(CheckCommand, UnwrittenOutputAndWriteOutsideAreNamed) {
+  const Result result =
+      run_harness("check " HARNESS_BAD_PLUGIN_DIR "/sloppy_cells/sloppy_cells.so");
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  const std::string check =
+      "cell sloppy_output, each step writes its outputs and only inside its "
+      "views: ";
+  expect_contains(result, check + "forward at X=1 H=1, 1 row, double: h[0,0] was not written");
+  expect_contains(result, check +
+                              "forward at X=1 H=1, 1 row, double: wrote outside h (row 0, 1 "
+                              "past its last column 0)");
+  // Not run in a layer, where it would write over the layer's buffers.
+  EXPECT_EQ(result.output.find("cell sloppy_output on backend"), std::string::npos)
+      << result.output;
+}
+
+TEST(CheckCommand, MissingPluginFileIsAUsageError) {
+  const Result result = run_harness("check /no/such/plugin.so");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.output,
+            "harness: plugin file \"/no/such/plugin.so\" does not exist or is not a file\n");
+}
+
+}  // namespace
