@@ -149,8 +149,8 @@ std::vector<std::string> slices_errors(const Registry& plugins, const std::strin
                    [](RowRange x, RowRange y) { return x.first == y.first && x.count == y.count; });
     if (!same) {
       errors.push_back(fmt::format(
-          "slices({}) gives {} slices with 1 thread and {} with 2; the split must depend on the "
-          "rows only, so that results do not depend on the thread count",
+          "slices({}) differs between 1 and 2 threads ({} and {} ranges); the split must depend "
+          "on the rows only, so that results do not depend on the thread count",
           rows, slices.size(), with_two.size()));
     }
   }
