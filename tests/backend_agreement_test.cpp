@@ -16,6 +16,10 @@ struct Case {
   std::string backend;
 };
 
+void PrintTo(const Case& c, std::ostream* out) {
+  *out << c.cell << " on " << c.backend;
+}
+
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
   for (const auto& cell : all_cell_names()) {

@@ -50,7 +50,7 @@ int check_command(const std::vector<std::string>& args) {
       "odd shapes, padded views); slices; parallel_for; gemm called concurrently; every loaded\n"
       "cell on it against naive. Shapes include batch 1, hidden 1, T = 1 and widths that are\n"
       "not multiples of the vector width. A cell that fails its spec or step checks, or a\n"
-      "backend that fails gemm, is not run in a layer (it could corrupt the layer's buffers).\n\n"
+      "backend that fails gemm, is not checked further (it could corrupt the layer's buffers).\n\n"
       "Exit code: 0 when every check passes, 1 when any fails, 2 when a plugin cannot be loaded."
       "\n\nOptions");
   options.add_options()("help,h", "show this help")(
