@@ -37,6 +37,11 @@ echo "== harness check passes it"
 "$harness" check "$plugins/mgu.so" "$plugins/blocked.so" | tee "$work/check.txt"
 grep -q "^pass  *cell mgu on backend blocked" "$work/check.txt" || fail "mgu on blocked not checked"
 
+echo "== HARNESS_PLUGIN_PATH puts them next to the built-in plugins"
+HARNESS_PLUGIN_PATH=$plugins "$harness" plugins >"$work/plugins.txt"
+grep -q "^  mgu " "$work/plugins.txt" && grep -q "^  blocked " "$work/plugins.txt" ||
+  fail "HARNESS_PLUGIN_PATH=$plugins does not list mgu and blocked"
+
 echo "== an experiment names its cell and backend"
 "$harness" run "$work/mgu/mgu_vs_lstm.yaml" --plugin-dir "$plugins" --set 'tasks[0].T=10' \
   --set training.steps=20 --set training.eval_every=10 --set backend.name=blocked \
