@@ -99,8 +99,9 @@ std::vector<std::string> spec_errors(const Cell& cell, int input_size, int hidde
   const CellSpec spec = cell.spec(input_size, hidden_size);
   const std::string at = fmt::format("spec(X={}, H={})", input_size, hidden_size);
   std::vector<std::string> errors;
-  if (spec.gates < 1)
+  if (spec.gates < 1) {
     errors.push_back(fmt::format("{}: gates is {}; a cell has at least one gate", at, spec.gates));
+  }
   if (static_cast<int>(spec.gate_names.size()) != spec.gates) {
     errors.push_back(
         fmt::format("{}: {} gate names for {} gates", at, spec.gate_names.size(), spec.gates));
