@@ -134,12 +134,14 @@ TEST(SpecErrors, UnknownTaskListsTheAvailableOnes) {
 TEST(SpecErrors, UnknownCellListsTheAvailableOnes) {
   EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: 5}]\nmodels: [{cell: lsmt}]\n"),
             "test.yaml:3:17: models[0].cell: unknown cell 'lsmt'; did you mean 'lstm'?; "
-            "available: rnn_tanh, gru, lstm");
+            "available: rnn_tanh, gru, lstm (a plugin's cells and backends are found with "
+            "--plugin-dir DIR or HARNESS_PLUGIN_PATH)");
 }
 
 TEST(SpecErrors, UnknownBackendListsTheAvailableOnes) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "backend: {name: cuda}\n"),
-            "test.yaml:6:17: backend.name: unknown backend 'cuda'; available: naive, blas");
+            "test.yaml:6:17: backend.name: unknown backend 'cuda'; available: naive, blas (a "
+            "plugin's cells and backends are found with --plugin-dir DIR or HARNESS_PLUGIN_PATH)");
 }
 
 TEST(SpecErrors, MissingTasks) {

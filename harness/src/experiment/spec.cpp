@@ -19,6 +19,10 @@ namespace harness {
 
 namespace {
 
+// Cells and backends come from plugins: say how to add one.
+constexpr const char* kPluginHint =
+    " (a plugin's cells and backends are found with --plugin-dir DIR or HARNESS_PLUGIN_PATH)";
+
 // Which element of each list-valued key (a grid axis, by key path) a trial takes.
 using GridPoint = std::map<std::string, std::size_t>;
 
@@ -207,9 +211,11 @@ class Settings {
     return layer ? layer->scalar<bool>(key, "true or false") : fallback;
   }
 
-  // One of `options` (what = "optimizer", "cell", ...).
+  // One of `options` (what = "optimizer", "cell", ...); `hint` ends the message for an unknown
+  // one.
   std::string choice(const std::string& key, const std::string& fallback,
-                     const std::vector<std::string>& options, const char* what) const {
+                     const std::vector<std::string>& options, const char* what,
+                     const char* hint = "") const {
     const MapReader* layer = find(key);
     if (!layer) {
       if (fallback.empty())
@@ -219,8 +225,8 @@ class Settings {
     }
     const auto value = layer->scalar<std::string>(key, "a name");
     if (std::find(options.begin(), options.end(), value) == options.end()) {
-      layer->fail_at(key, fmt::format("unknown {} '{}'{}; available: {}", what, value,
-                                      suggestion(value, options), fmt::join(options, ", ")));
+      layer->fail_at(key, fmt::format("unknown {} '{}'{}; available: {}{}", what, value,
+                                      suggestion(value, options), fmt::join(options, ", "), hint));
     }
     return value;
   }
@@ -345,7 +351,7 @@ ModelSpec read_model(const MapReader& r, const Context& ctx) {
   r.only_keys(kModelKeys);
   const Settings s({r});
   ModelSpec model;
-  model.cell = s.choice("cell", "", ctx.known.cells, "cell");
+  model.cell = s.choice("cell", "", ctx.known.cells, "cell", kPluginHint);
   model.hidden = s.integer("hidden", model.hidden, 1, 65536);
   model.layers = s.integer("layers", model.layers, 1, 64);
   model.bidirectional = s.boolean("bidirectional", model.bidirectional);
@@ -457,7 +463,8 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
         trial.task = read_task(task_reader);
         trial.model = read_model(model_reader, ctx);
         const Settings backend({backend_reader});
-        trial.backend.name = backend.choice("name", trial.backend.name, backend_names, "backend");
+        trial.backend.name =
+            backend.choice("name", trial.backend.name, backend_names, "backend", kPluginHint);
         trial.backend.threads = backend.integer("threads", 1, 1, 1024);
         trial.training = read_training(Settings(training_layers));
         for (int repeat = 0; repeat < spec.repeats; ++repeat) {
