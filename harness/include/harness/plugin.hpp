@@ -9,7 +9,8 @@
 //
 // and builds it with harness_add_plugin() from the harness CMake package (or as any shared library
 // that sees these headers and Boost's). The entry point is exported through Boost.DLL under the
-// alias `harness_plugin`.
+// alias `harness_plugin`. `harness check my_plugin.so` then verifies it: gradients against finite
+// differences, agreement with the naive backend, the shapes and guarantees these headers state.
 //
 // The harness guarantees: it reads abi_version before anything else and refuses the plugin when it
 // differs from its own; the library stays loaded as long as any object it made is alive; names are
