@@ -16,15 +16,12 @@ using conformance::loss;
 using conformance::Shape;
 
 // Delegates GEMMs to another backend, with every batch row its own slice.
-class RowPerSliceBackend final : public Backend {
+class RowPerSliceBackend final : public BackendFor<RowPerSliceBackend> {
  public:
   explicit RowPerSliceBackend(const Backend& inner) : inner_(inner) {}
-  void gemm(Transpose ta, ConstMatrixView<float> a, Transpose tb, ConstMatrixView<float> b,
-            float alpha, float beta, MatrixView<float> c) const override {
-    inner_.gemm(ta, a, tb, b, alpha, beta, c);
-  }
-  void gemm(Transpose ta, ConstMatrixView<double> a, Transpose tb, ConstMatrixView<double> b,
-            double alpha, double beta, MatrixView<double> c) const override {
+  template <class Scalar>
+  void gemm_for(Transpose ta, ConstMatrixView<Scalar> a, Transpose tb, ConstMatrixView<Scalar> b,
+                Scalar alpha, Scalar beta, MatrixView<Scalar> c) const {
     inner_.gemm(ta, a, tb, b, alpha, beta, c);
   }
   std::vector<RowRange> slices(int rows) const override {

@@ -10,17 +10,13 @@ using harness::ConstMatrixView;
 using harness::MatrixView;
 using harness::Transpose;
 
-class BlasBackend final : public harness::Backend {
+class BlasBackend final : public harness::BackendFor<BlasBackend> {
  public:
   explicit BlasBackend(const harness::BackendOptions& options) : threads_(options.threads) {}
 
-  void gemm(Transpose ta, ConstMatrixView<float> a, Transpose tb, ConstMatrixView<float> b,
-            float alpha, float beta, MatrixView<float> c) const override {
-    blas::use_openblas_threads(threads_);
-    blas::gemm(ta, a, tb, b, alpha, beta, c);
-  }
-  void gemm(Transpose ta, ConstMatrixView<double> a, Transpose tb, ConstMatrixView<double> b,
-            double alpha, double beta, MatrixView<double> c) const override {
+  template <class Scalar>
+  void gemm_for(Transpose ta, ConstMatrixView<Scalar> a, Transpose tb, ConstMatrixView<Scalar> b,
+                Scalar alpha, Scalar beta, MatrixView<Scalar> c) const {
     blas::use_openblas_threads(threads_);
     blas::gemm(ta, a, tb, b, alpha, beta, c);
   }

@@ -30,17 +30,13 @@ void naive_gemm(Transpose trans_a, ConstMatrixView<Scalar> a, Transpose trans_b,
   }
 }
 
-class NaiveBackend final : public harness::Backend {
+class NaiveBackend final : public harness::BackendFor<NaiveBackend> {
  public:
   explicit NaiveBackend(const harness::BackendOptions& /*options: always one thread*/) {}
 
-  void gemm(Transpose trans_a, ConstMatrixView<float> a, Transpose trans_b,
-            ConstMatrixView<float> b, float alpha, float beta, MatrixView<float> c) const override {
-    naive_gemm(trans_a, a, trans_b, b, alpha, beta, c);
-  }
-  void gemm(Transpose trans_a, ConstMatrixView<double> a, Transpose trans_b,
-            ConstMatrixView<double> b, double alpha, double beta,
-            MatrixView<double> c) const override {
+  template <class Scalar>
+  void gemm_for(Transpose trans_a, ConstMatrixView<Scalar> a, Transpose trans_b,
+                ConstMatrixView<Scalar> b, Scalar alpha, Scalar beta, MatrixView<Scalar> c) const {
     naive_gemm(trans_a, a, trans_b, b, alpha, beta, c);
   }
 };

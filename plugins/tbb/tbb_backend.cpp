@@ -44,16 +44,13 @@ std::vector<harness::RowRange> split(int count, int parts, int alignment) {
   return ranges;
 }
 
-class TbbBackend final : public harness::Backend {
+class TbbBackend final : public harness::BackendFor<TbbBackend> {
  public:
   explicit TbbBackend(const harness::BackendOptions& options) : arena_(options.threads) {}
 
-  void gemm(Transpose ta, ConstMatrixView<float> a, Transpose tb, ConstMatrixView<float> b,
-            float alpha, float beta, MatrixView<float> c) const override {
-    split_gemm(ta, a, tb, b, alpha, beta, c);
-  }
-  void gemm(Transpose ta, ConstMatrixView<double> a, Transpose tb, ConstMatrixView<double> b,
-            double alpha, double beta, MatrixView<double> c) const override {
+  template <class Scalar>
+  void gemm_for(Transpose ta, ConstMatrixView<Scalar> a, Transpose tb, ConstMatrixView<Scalar> b,
+                Scalar alpha, Scalar beta, MatrixView<Scalar> c) const {
     split_gemm(ta, a, tb, b, alpha, beta, c);
   }
 

@@ -47,16 +47,13 @@ void blocked_gemm(Transpose ta, ConstMatrixView<Scalar> a, Transpose tb, ConstMa
   }
 }
 
-class BlockedBackend final : public harness::Backend {
+class BlockedBackend final : public harness::BackendFor<BlockedBackend> {
  public:
   explicit BlockedBackend(const harness::BackendOptions& /*options: always one thread*/) {}
 
-  void gemm(Transpose ta, ConstMatrixView<float> a, Transpose tb, ConstMatrixView<float> b,
-            float alpha, float beta, MatrixView<float> c) const override {
-    blocked_gemm(ta, a, tb, b, alpha, beta, c);
-  }
-  void gemm(Transpose ta, ConstMatrixView<double> a, Transpose tb, ConstMatrixView<double> b,
-            double alpha, double beta, MatrixView<double> c) const override {
+  template <class Scalar>
+  void gemm_for(Transpose ta, ConstMatrixView<Scalar> a, Transpose tb, ConstMatrixView<Scalar> b,
+                Scalar alpha, Scalar beta, MatrixView<Scalar> c) const {
     blocked_gemm(ta, a, tb, b, alpha, beta, c);
   }
 };

@@ -18,7 +18,7 @@
 //     concurrently on disjoint outputs;
 //   - every view passed in stays valid for the duration of the call only.
 // A backend object is created once per model with the thread count it should use, and is used by
-// one model at a time.
+// one model at a time. See BackendFor below to write gemm's two precisions as one template.
 #pragma once
 
 #include <boost/config.hpp>
@@ -59,6 +59,27 @@ class BOOST_SYMBOL_VISIBLE Backend {
   virtual void parallel_for(int n, const std::function<void(int)>& fn) const {
     for (int i = 0; i < n; ++i) fn(i);
   }
+};
+
+// Implements both precisions of gemm from Derived's member template
+//   template <class Scalar> void gemm_for(Transpose, ConstMatrixView<Scalar>, Transpose,
+//                                         ConstMatrixView<Scalar>, Scalar alpha, Scalar beta,
+//                                         MatrixView<Scalar>) const;
+template <class Derived>
+class BackendFor : public Backend {
+ public:
+  void gemm(Transpose trans_a, ConstMatrixView<float> a, Transpose trans_b,
+            ConstMatrixView<float> b, float alpha, float beta, MatrixView<float> c) const final {
+    self().gemm_for(trans_a, a, trans_b, b, alpha, beta, c);
+  }
+  void gemm(Transpose trans_a, ConstMatrixView<double> a, Transpose trans_b,
+            ConstMatrixView<double> b, double alpha, double beta,
+            MatrixView<double> c) const final {
+    self().gemm_for(trans_a, a, trans_b, b, alpha, beta, c);
+  }
+
+ private:
+  const Derived& self() const { return static_cast<const Derived&>(*this); }
 };
 
 }  // namespace harness

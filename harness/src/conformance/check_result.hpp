@@ -16,4 +16,9 @@ struct CheckResult {
   bool passed() const { return failures.empty(); }
 };
 
+// Adds the failures of one part of a check to those gathered so far.
+inline void append(std::vector<std::string>& failures, std::vector<std::string> more) {
+  for (auto& failure : more) failures.push_back(std::move(failure));
+}
+
 }  // namespace harness::conformance

@@ -47,13 +47,16 @@ std::vector<std::string> agreement_errors(const Registry& plugins, const Cell& c
                                           const std::string& backend_name,
                                           const Backend& reference) {
   std::vector<std::string> errors;
+  const std::shared_ptr<const Backend> backends[] = {
+      plugins.make_backend(backend_name, {.threads = 1}),
+      plugins.make_backend(backend_name, {.threads = 2})};
   for (const Shape& shape : agreement_shapes()) {
     const Layer<double> probe(cell, reference, shape.input, shape.hidden);
     const LayerProblem<float> problem_f(probe.layout(), shape, /*seed=*/3);
     const auto problem_d = convert<double>(probe.layout(), problem_f);
     const Outcome expected = run_layer(cell, reference, problem_d);
     for (const int threads : {1, 2}) {
-      const auto backend = plugins.make_backend(backend_name, {.threads = threads});
+      const auto& backend = backends[threads - 1];
       const std::string where =
           fmt::format("{}, {} thread{}", describe(shape), threads, threads == 1 ? "" : "s");
       for (const auto& m :

@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 
+#include "conformance/check_result.hpp"
 #include "conformance/guarded_matrix.hpp"
 #include "parameters.hpp"
 
@@ -146,9 +147,7 @@ std::vector<std::string> spec_errors(const Cell& cell, int input_size, int hidde
 std::vector<std::string> step_contract_errors(const Cell& cell, const Backend& backend,
                                               int input_size, int hidden_size, int rows) {
   auto errors = step_errors<double>(cell, backend, input_size, hidden_size, rows);
-  for (auto& e : step_errors<float>(cell, backend, input_size, hidden_size, rows)) {
-    errors.push_back(std::move(e));
-  }
+  append(errors, step_errors<float>(cell, backend, input_size, hidden_size, rows));
   return errors;
 }
 

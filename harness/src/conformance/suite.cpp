@@ -54,7 +54,7 @@ void run_suite(const Registry& plugins, const Subjects& subjects,
     const auto spec = run_check(subject, "spec is consistent", "H = 1, 7, 13", [&] {
       std::vector<std::string> errors;
       for (const auto& [input, hidden] : {std::pair{1, 1}, {3, 7}, {5, 13}}) {
-        for (auto& e : spec_errors(*cell, input, hidden)) errors.push_back(std::move(e));
+        append(errors, spec_errors(*cell, input, hidden));
       }
       return errors;
     });
@@ -65,9 +65,7 @@ void run_suite(const Registry& plugins, const Subjects& subjects,
         "4 shapes, float and double", [&] {
           std::vector<std::string> errors;
           for (const auto& s : kStepShapes) {
-            for (auto& e : step_contract_errors(*cell, *reference, s.input, s.hidden, s.rows)) {
-              errors.push_back(std::move(e));
-            }
+            append(errors, step_contract_errors(*cell, *reference, s.input, s.hidden, s.rows));
           }
           return errors;
         });
@@ -79,9 +77,7 @@ void run_suite(const Registry& plugins, const Subjects& subjects,
                        std::vector<std::string> errors;
                        for (const auto& shape : kGradientShapes) {
                          const bool first = &shape == &kGradientShapes[0];
-                         for (auto& e : gradient_errors(*cell, *reference, shape, first)) {
-                           errors.push_back(std::move(e));
-                         }
+                         append(errors, gradient_errors(*cell, *reference, shape, first));
                        }
                        return errors;
                      }));
