@@ -23,7 +23,9 @@ void PrintTo(const Case& c, std::ostream* out) {
 std::vector<Case> all_cases() {
   std::vector<Case> cases;
   for (const auto& cell : all_cell_names()) {
-    for (const char* backend : {"blas", "tbb"}) cases.push_back({cell, backend});
+    for (const auto& backend : builtin_plugins().backends()) {
+      if (backend.name != "naive") cases.push_back({cell, backend.name});
+    }
   }
   return cases;
 }

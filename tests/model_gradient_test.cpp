@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "conformance/gradient_check.hpp"
 #include "model/model.hpp"
 #include "support/plugins.hpp"
 #include "train/loss.hpp"
@@ -53,27 +54,14 @@ TEST_P(ModelGradientTest, TwoLayerBidirectionalModelMatchesFiniteDifferences) {
   model.backward(w_out.view());
   const std::vector<double> analytic(model.gradients().begin(), model.gradients().end());
 
-  constexpr double kStep = 1e-6;
   for (const auto& p : model.parameters()) {
-    double worst = 0, numeric_norm = 0;
-    std::size_t worst_index = 0;
-    for (std::size_t i = p.offset; i < p.offset + p.size(); ++i) {
-      double& w = model.weights()[i];
-      const double saved = w;
-      w = saved + kStep;
-      const double up = loss();
-      w = saved - kStep;
-      const double down = loss();
-      w = saved;
-      const double numeric = (up - down) / (2 * kStep);
-      numeric_norm += numeric * numeric;
-      const double error = std::abs(numeric - analytic[i]) /
-                           std::max(1.0, std::abs(numeric) + std::abs(analytic[i]));
-      if (error > worst) worst = error, worst_index = i - p.offset;
-    }
-    EXPECT_GT(numeric_norm, 1e-12) << p.name << " does not reach the loss";
-    EXPECT_LE(worst, 1e-7) << cell_name << ", " << p.name << "[" << worst_index
-                           << "]: backward and finite differences disagree";
+    const auto comparison = conformance::compare_with_finite_differences(
+        model.weights().subspan(p.offset, p.size()),
+        std::span(analytic).subspan(p.offset, p.size()), loss);
+    EXPECT_GT(comparison.numeric_norm, 1e-6) << p.name << " does not reach the loss";
+    EXPECT_TRUE(comparison.within(conformance::kGradientTolerance))
+        << cell_name << ", " << p.name << "[" << comparison.worst_index << "]: backward gives "
+        << comparison.analytic << ", finite differences give " << comparison.numeric;
   }
 }
 
@@ -87,6 +75,19 @@ INSTANTIATE_TEST_SUITE_P(Cells, ModelGradientTest,
                                   (param_info.param.readout == Readout::LastStep ? "_last_step"
                                                                                  : "_every_step");
                          });
+
+// The comparison the tests above rely on never passes a NaN gradient, nor one that is off.
+TEST(FiniteDifferenceComparison, FailsOnANaNOrAWrongGradient) {
+  std::vector<double> w{0.3, -0.2};
+  const auto loss = [&] { return w[0] * w[0] + 3 * w[1]; };  // ∂L/∂w = (2 w₀, 3)
+  const std::vector<double> right{0.6, 3.0}, nan{0.6, std::nan("")}, wrong{0.6, 3.1};
+  EXPECT_TRUE(conformance::compare_with_finite_differences(w, right, loss).within(1e-7));
+  const auto with_nan = conformance::compare_with_finite_differences(w, nan, loss);
+  EXPECT_FALSE(with_nan.within(1e-7));
+  EXPECT_EQ(with_nan.worst_index, 1u);
+  EXPECT_FALSE(conformance::compare_with_finite_differences(w, wrong, loss).within(1e-7));
+  EXPECT_EQ(w, (std::vector<double>{0.3, -0.2}));  // restored
+}
 
 // dL/dz of a loss against central differences of the loss itself.
 void check_loss_gradient(LossKind kind, const Batch& batch, int rows, int cols) {

@@ -47,7 +47,7 @@ fs::path write(const fs::path& file, const std::string& text) {
   return file;
 }
 
-// summary.csv without the columns that measure time.
+// summary.csv without the columns that measure time and memory.
 std::string summary_without_timing(const fs::path& folder) {
   std::stringstream in(read(folder / "summary.csv"));
   std::string line, out;
@@ -56,7 +56,9 @@ std::string summary_without_timing(const fs::path& folder) {
     std::stringstream fields(line);
     std::string field;
     for (std::size_t c = 0; std::getline(fields, field, ','); ++c) {
-      if (keep.size() <= c) keep.push_back(field != "sequences_per_s" && field != "wall_s");
+      const bool measured = field == "seq_per_s" || field == "timesteps_per_s" ||
+                            field == "gflops" || field == "peak_memory_mb" || field == "wall_s";
+      if (keep.size() <= c) keep.push_back(!measured);
       if (keep[c]) out += field + ",";
     }
     out += "\n";
@@ -112,7 +114,7 @@ training:
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_EQ(query(folder / "store.sqlite", "SELECT status FROM trials ORDER BY trial"),
             (std::vector<std::string>{"diverged", "complete"}));
-  const auto note = query(folder / "store.sqlite", "SELECT note FROM trials WHERE trial = 0");
+  const auto note = query(folder / "store.sqlite", "SELECT message FROM trials WHERE trial = 0");
   ASSERT_EQ(note.size(), 1u);
   EXPECT_NE(note[0].find(" at step "), std::string::npos) << note[0];
   EXPECT_NE(read(folder / "out" / "summary.md").find("diverged"), std::string::npos);
@@ -133,6 +135,49 @@ TEST(Run, InvalidExperimentStopsBeforeAnyWork) {
   EXPECT_FALSE(fs::exists(folder / "store.sqlite"));
 }
 
+TEST(Run, UnknownColumnStopsBeforeAnyWork) {
+  const fs::path folder = scratch("columns");
+  const auto result =
+      run_harness(fmt_args(HARNESS_SMOKE_EXPERIMENT, folder / "out", folder / "store.sqlite") +
+                  " --columns 'trial, cell,lss'");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.output.rfind("harness: --columns: unknown column 'lss'; did you mean 'loss'?; "
+                                "the columns: all, trial, task, T, eval_sequences, placement, "
+                                "cell, hidden,",
+                                0),
+            0u)
+      << result.output;
+  EXPECT_FALSE(fs::exists(folder / "store.sqlite"));
+}
+
+TEST(Run, ColumnsPicksTheTablesColumns) {
+  const fs::path folder = scratch("columns_picked");
+  const auto result =
+      run_harness(fmt_args(HARNESS_SMOKE_EXPERIMENT, folder / "out", folder / "store.sqlite") +
+                  " --columns cell,model.hidden,loss,gflops");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("| trial | cell     | hidden | loss    | gflops "),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(read(folder / "out" / "summary.md").find("| trial | cell     | hidden | loss"),
+            std::string::npos);
+}
+
+TEST(Run, StoreOfAnotherSchemaIsRefused) {
+  const fs::path folder = scratch("old_store");
+  sqlite3* db = nullptr;
+  sqlite3_open((folder / "old.sqlite").c_str(), &db);
+  sqlite3_exec(db, "CREATE TABLE runs (run_id TEXT)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  const auto result =
+      run_harness(fmt_args(HARNESS_SMOKE_EXPERIMENT, folder / "out", folder / "old.sqlite"));
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.output, "harness run: the results store " + (folder / "old.sqlite").string() +
+                               " was written by an older version of the harness (schema 0, "
+                               "this one reads 2); give another file with --store, or move this "
+                               "one aside\n");
+}
+
 TEST(Run, InterruptedRunKeepsFinishedTrialsAndIsMarkedIncomplete) {
   const fs::path folder = scratch("interrupt");
   const fs::path experiment = write(folder / "long.yaml", R"(name: long
@@ -149,9 +194,9 @@ training: {steps: [5, 100000000], batch: 4, eval_every: 5, stop_when_solved: fal
     _exit(127);
   }
   // Wait until the first trial has finished and the second one is training.
-  for (int i = 0;
-       i < 600 && read(log).find("trial 1: step") == std::string::npos &&
-       read(log).find("[2/2] adding T=20 gru h8 on blasx1: started") == std::string::npos;
+  for (int i = 0; i < 600 && read(log).find("trial 1: step") == std::string::npos &&
+                  read(log).find("[2/2] adding T=20 gru h8 on blasx1 steps=100000000: started") ==
+                      std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -4,8 +4,12 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "experiment/spec.hpp"
 #include "support/plugins.hpp"
+#include "tasks/adding.hpp"
+#include "tasks/copy_memory.hpp"
 
 namespace harness {
 namespace {
@@ -37,12 +41,13 @@ TEST(Spec, DefaultsFilled) {
   const auto spec = parse(kMinimal);
   ASSERT_EQ(spec.trials.size(), 1u);
   const auto& t = spec.trials[0];
-  EXPECT_EQ(t.task.kind, "adding");
+  EXPECT_EQ(t.task.kind, &kAddingTask);
   EXPECT_EQ(t.task.length, 20);
-  EXPECT_EQ(t.task.placement, "halves");
+  EXPECT_EQ(options_of<AddingOptions>(t.task).placement, Placement::Halves);
   EXPECT_EQ(t.model.hidden, 128);
+  EXPECT_EQ(t.model.init.recurrent, RecurrentInit::Orthogonal);
   EXPECT_EQ(t.backend.name, "blas");
-  EXPECT_EQ(t.training.optimizer, "rmsprop");
+  EXPECT_EQ(t.training.optimizer, OptimizerKind::RmsProp);
   EXPECT_FALSE(t.training.clip_norm.has_value());
 }
 
@@ -60,7 +65,7 @@ training: {learning_rate: [0.1, 0.01]}
   // (3 adding + 1 copy) × (4 + 1 models) × 2 learning rates × 2 repeats
   EXPECT_EQ(spec.trials.size(), 4u * 5u * 2u * 2u);
   EXPECT_EQ(spec.trials[0].task.length, 10);
-  EXPECT_EQ(spec.trials.back().task.kind, "copy_memory");
+  EXPECT_EQ(spec.trials.back().task.kind, &kCopyMemoryTask);
   EXPECT_TRUE(spec.trials.back().model.bidirectional);
   EXPECT_NE(spec.trials[0].seed, spec.trials[1].seed);  // repeats differ in seed
   for (std::size_t i = 0; i < spec.trials.size(); ++i) EXPECT_EQ(spec.trials[i].index, int(i));
@@ -77,6 +82,30 @@ training: {steps: 100, batch: 5}
   EXPECT_EQ(spec.trials[0].training.steps, 7);
   EXPECT_EQ(spec.trials[1].training.steps, 100);
   EXPECT_EQ(spec.trials[0].training.batch, 3);
+}
+
+// The record of a trial holds every key, defaults included, each written as the file writes it.
+TEST(Spec, RecordHoldsEveryKeyWithItsValue) {
+  const auto spec = parse(std::string(kMinimal) + "training: {optimizer: adam, clip_norm: 2}\n");
+  const auto record = to_json(spec.trials[0]);
+  EXPECT_EQ(record["task"]["kind"], "adding");
+  EXPECT_EQ(record["task"]["placement"], "halves");
+  EXPECT_EQ(record["model"]["init"]["weights"], "glorot");
+  EXPECT_EQ(record["model"]["init"]["scale"], 0.1);
+  EXPECT_EQ(record["training"]["optimizer"], "adam");
+  EXPECT_EQ(record["training"]["beta2"], 0.999);
+  EXPECT_EQ(record["training"]["clip_norm"], 2.0);
+  EXPECT_TRUE(record["training"]["clip_value"].is_null());
+  EXPECT_EQ(record["seed"], spec.trials[0].seed);
+  for (const char* key :
+       {"optimizer", "learning_rate", "momentum", "decay", "beta1", "beta2", "epsilon", "batch",
+        "steps", "clip_norm", "clip_value", "eval_every", "stop_when_solved"}) {
+    EXPECT_TRUE(record["training"].contains(key)) << key;
+  }
+  EXPECT_FALSE(to_json(parse("name: t\ntasks: [{kind: copy_memory, T: 5}]\nmodels: [{cell: "
+                             "lstm}]\n")
+                           .trials[0])["task"]
+                   .contains("placement"));
 }
 
 TEST(Spec, SetOverridesKeysAndListElements) {
@@ -131,6 +160,17 @@ TEST(SpecErrors, UnknownTaskListsTheAvailableOnes) {
             "available: adding, copy_memory, temporal_order");
 }
 
+// Names become typed values at validation: an unknown one never gets past it.
+TEST(SpecErrors, UnknownOptimizerStopsValidation) {
+  EXPECT_EQ(error_of(std::string(kMinimal) + "training: {optimizer: adagrad}\n"),
+            "test.yaml:6:23: training.optimizer: unknown optimizer 'adagrad'; did you mean "
+            "'adam'?; available: sgd, rmsprop, adam");
+  EXPECT_EQ(error_of(std::string(kMinimal), {"models[0].init.recurrent=orthogonol"}),
+            "--set models[0].init.recurrent=orthogonol: models[0].init.recurrent: unknown "
+            "recurrent initialisation 'orthogonol'; did you mean 'orthogonal'?; available: "
+            "orthogonal, identity, same");
+}
+
 TEST(SpecErrors, UnknownCellListsTheAvailableOnes) {
   EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: 5}]\nmodels: [{cell: lsmt}]\n"),
             "test.yaml:3:17: models[0].cell: unknown cell 'lsmt'; did you mean 'lstm'?; "
@@ -153,7 +193,14 @@ TEST(SpecErrors, MissingTasks) {
 TEST(SpecErrors, PlacementOnlyForAdding) {
   EXPECT_EQ(error_of("name: t\ntasks: [{kind: copy_memory, T: 5, placement: halves}]\nmodels: "
                      "[{cell: lstm}]\n"),
-            "test.yaml:2:46: tasks[0].placement: applies to the adding task only");
+            "test.yaml:2:35: tasks[0].placement: applies to the adding task only");
+}
+
+TEST(SpecErrors, UnknownPlacement) {
+  EXPECT_EQ(error_of("name: t\ntasks: [{kind: adding, T: 5, placement: middle}]\nmodels: "
+                     "[{cell: lstm}]\n"),
+            "test.yaml:2:41: tasks[0].placement: unknown placement 'middle'; available: halves, "
+            "anywhere, pascanu");
 }
 
 TEST(SpecErrors, ValueGivenBySetNamesTheSet) {

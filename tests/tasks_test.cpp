@@ -25,7 +25,7 @@ std::vector<int> markers(const Batch& batch, int T, int b) {
 
 TEST(AddingTask, TwoMarkersPlacedAsEachRuleSaysAndTargetIsTheirSum) {
   const int T = 50;
-  for (const std::string placement : {"halves", "anywhere", "pascanu"}) {
+  for (const auto& [name, placement] : kPlacementNames) {
     const AddingTask task(T, placement);
     std::mt19937_64 rng(1);
     Batch batch;
@@ -33,19 +33,19 @@ TEST(AddingTask, TwoMarkersPlacedAsEachRuleSaysAndTargetIsTheirSum) {
     int first_min = T, first_max = -1, second_min = T, second_max = -1;
     for (int b = 0; b < kSequences; ++b) {
       const auto m = markers(batch, T, b);
-      ASSERT_EQ(m.size(), 2u) << placement;
+      ASSERT_EQ(m.size(), 2u) << name;
       const float sum =
           batch.inputs(m[0] * kSequences + b, 0) + batch.inputs(m[1] * kSequences + b, 0);
-      ASSERT_FLOAT_EQ(batch.values[b], sum) << placement;
+      ASSERT_FLOAT_EQ(batch.values[b], sum) << name;
       first_min = std::min(first_min, m[0]), first_max = std::max(first_max, m[0]);
       second_min = std::min(second_min, m[1]), second_max = std::max(second_max, m[1]);
     }
-    if (placement == "halves") {
+    if (placement == Placement::Halves) {
       EXPECT_EQ(first_min, 0);
       EXPECT_EQ(first_max, T / 2 - 1);
       EXPECT_EQ(second_min, T / 2);
       EXPECT_EQ(second_max, T - 1);
-    } else if (placement == "pascanu") {
+    } else if (placement == Placement::Pascanu) {
       EXPECT_EQ(first_min, 0);
       EXPECT_EQ(first_max, T / 10 - 1);
       EXPECT_EQ(second_min, T / 10);
@@ -60,7 +60,7 @@ TEST(AddingTask, TwoMarkersPlacedAsEachRuleSaysAndTargetIsTheirSum) {
 }
 
 TEST(AddingTask, ChanceLossIsWhatPredictingOneGets) {
-  const AddingTask task(20, "halves");
+  const AddingTask task(20, Placement::Halves);
   std::mt19937_64 rng(2);
   Batch batch;
   task.sample(rng, 40000, batch);
@@ -173,7 +173,7 @@ TEST(TemporalOrderTask, ChanceLossIsWhatAUniformPredictorGets) {
 }
 
 TEST(Tasks, SameSeedSameBatches) {
-  const AddingTask task(30, "halves");
+  const AddingTask task(30, Placement::Halves);
   std::mt19937_64 a(9), b(9);
   Batch x, y;
   task.sample(a, 8, x);

@@ -10,10 +10,21 @@
 
 namespace harness {
 
+// What a slice of the parameter arena is for: initialisation and reports go by role, not name.
+enum class ParameterRole {
+  InputWeights,      // a cell layer's W_x
+  RecurrentWeights,  // a cell layer's W_h
+  Bias,              // a cell layer's b
+  Extra,             // a cell's own parameters (peepholes, b_hn)
+  HeadWeights,       // the head's W_y
+  HeadBias,          // the head's b_y
+};
+
 class ParameterLayout {
  public:
   struct Entry {
     std::string name;
+    ParameterRole role = ParameterRole::Extra;
     int rows = 0;
     int cols = 0;
     std::size_t offset = 0;

@@ -1,7 +1,5 @@
 #include "registry.hpp"
 
-#include "openblas_kernels.hpp"
-
 #include <fmt/format.h>
 #include <fmt/std.h>
 
@@ -105,7 +103,6 @@ Registry Registry::load(const std::vector<PluginFolder>& folders,
 }
 
 Registry Registry::load_files(const std::vector<fs::path>& files) {
-  prefer_avx512_openblas_kernels();
   Registry registry;
   for (const auto& file : files) registry.add_file(file);
   return registry;

@@ -11,7 +11,7 @@
 
 #include <harness/plugin.hpp>
 
-#include "../blas/cblas_gemm.hpp"
+#include "cblas_gemm.hpp"
 
 namespace {
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/outcome.hpp"
+#include "openblas_kernels.hpp"
 #include "sizes.hpp"
 #include "support/plugins.hpp"
 
@@ -138,6 +139,7 @@ int main(int argc, char** argv) {
     harness::bench::print_sizes();
     return 0;
   }
+  harness::prefer_avx512_openblas_kernels();  // before the plugins load OpenBLAS
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   harness::bench::register_all();

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "experiment/spec.hpp"
+#include "openblas_kernels.hpp"
 #include "registry.hpp"
 
 namespace {
@@ -48,6 +49,7 @@ void print_usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  harness::prefer_avx512_openblas_kernels();
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_usage();
     return argc < 2 ? kExitUsage : kExitOk;

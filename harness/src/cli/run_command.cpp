@@ -1,27 +1,27 @@
-// harness run: runs an experiment file's trials, stores every finished trial, exports the run's
-// folder and prints the summary table.
+// harness run: reads the options and the experiment, runs it (run/runner), shows progress, prints
+// the summary table and turns the outcome into an exit code.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/algorithm/string/split.hpp>
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <csignal>
-#include <ctime>
-#include <mutex>
-#include <thread>
+#include <map>
+#include <set>
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/plugin_options.hpp"
 #include "cli/progress.hpp"
 #include "experiment/spec.hpp"
-#include "results/environment.hpp"
-#include "results/export.hpp"
-#include "results/store.hpp"
+#include "results/metric_names.hpp"
 #include "results/summary.hpp"
+#include "run/runner.hpp"
 #include "tasks/task.hpp"
+#include "tasks/task_kind.hpp"
 
 namespace harness::cli {
 
@@ -36,38 +36,96 @@ extern "C" void on_interrupt(int) {
   std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
 }
 
-std::string make_run_id() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::gmtime(&now));
-  return fmt::format("{}-{}", text, getpid());
+// The run's summary before it runs: spec columns only, one row per trial.
+SummaryTable planned_summary(const ExperimentSpec& spec) {
+  RunRecord planned;
+  for (const auto& trial : spec.trials) planned.trials.push_back({.spec = to_json(trial)});
+  return summarize(planned);
 }
 
-std::string label(const TrialSpec& s) {
-  return fmt::format("{} T={} {}{}{} h{} on {}x{}", s.task.kind, s.task.length, s.model.cell,
-                     s.model.layers > 1 ? fmt::format(" {} layers", s.model.layers) : "",
-                     s.model.bidirectional ? " bidirectional" : "", s.model.hidden, s.backend.name,
-                     s.backend.threads);
-}
-
-// Trials run in parallel while their threads fit in the machine's cores.
-int automatic_jobs(const ExperimentSpec& spec) {
-  int threads = 1;
-  for (const auto& t : spec.trials) threads = std::max(threads, t.backend.threads);
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / threads);
-}
-
-void print_tasks(const ExperimentSpec& spec) {
-  std::vector<std::string> seen;
-  for (const auto& t : spec.trials) {
-    const auto task = make_task(t.task);
-    const std::string line =
-        fmt::format("  {} T={}: chance loss {:.4g}; solved when {}", t.task.kind, t.task.length,
-                    task->chance_loss(), task->solved_criterion());
-    if (std::find(seen.begin(), seen.end(), line) == seen.end()) seen.push_back(line);
+// The keys the trials differ in, by key path → column name.
+std::map<std::string, std::string> varying_keys(const SummaryTable& planned) {
+  std::map<std::string, std::string> varying;
+  for (const auto& name : default_columns(planned)) {
+    const auto& column = planned.columns[*planned.find(name)];
+    if (column.from_spec) varying[column.path] = column.name;
   }
-  for (const auto& line : seen) fmt::print(stderr, "{}\n", line);
+  return varying;
+}
+
+// Prints the run's progress: a line when a trial starts and ends, and the running trials' steps.
+class ProgressObserver final : public RunObserver {
+ public:
+  ProgressObserver(const ExperimentSpec& spec, const SummaryTable& planned)
+      : spec_(spec), varying_(varying_keys(planned)), display_(isatty(STDERR_FILENO)) {}
+
+  void run_started(const RunRecord& run, int jobs, const std::filesystem::path&) override {
+    fmt::print(stderr, "{}: {} trials, {} at a time; run {}\n", spec_.name, spec_.trials.size(),
+               jobs, run.run_id);
+    std::vector<std::string> seen;
+    for (const auto& t : spec_.trials) {
+      const auto task = make_task(t.task);
+      const std::string line =
+          fmt::format("  {} T={}: chance loss {:.4g}; solved when {}", t.task.kind->name,
+                      t.task.length, task->chance_loss(), task->solved_criterion());
+      if (std::find(seen.begin(), seen.end(), line) == seen.end()) seen.push_back(line);
+    }
+    for (const auto& line : seen) fmt::print(stderr, "{}\n", line);
+  }
+  void trial_started(const TrialSpec& trial) override {
+    display_.message(fmt::format("{} {}: started", counter(trial), label(trial)));
+  }
+  void progress(const Progress& progress) override { display_.update(progress); }
+  void trial_finished(const TrialSpec& trial, const TrialRecord& record) override {
+    display_.finished(trial.index);
+    const auto loss = record.value(metric::kFinalEvalLoss);
+    const auto solved_at = record.value(metric::kStepsToSolve);
+    display_.message(fmt::format("{} {}: {}, held-out loss {} (chance {:.4g}){}, {:.1f} s",
+                                 counter(trial), label(trial), record.status,
+                                 loss ? fmt::format("{:.4g}", *loss) : "-",
+                                 record.value(metric::kChanceLoss).value_or(0),
+                                 solved_at ? fmt::format(", solved at step {}", *solved_at) : "",
+                                 record.value(metric::kWallSeconds).value_or(0)));
+  }
+
+ private:
+  std::string counter(const TrialSpec& trial) const {
+    return fmt::format("[{}/{}]", trial.index + 1, spec_.trials.size());
+  }
+  // What the trial is: its task, cell and shape, and any other key the grid varies.
+  std::string label(const TrialSpec& s) const {
+    static const std::set<std::string> described{
+        "task.kind",           "task.T",       "model.cell",   "model.layers",
+        "model.bidirectional", "model.hidden", "backend.name", "backend.threads"};
+    std::string text =
+        fmt::format("{} T={} {}{}{} h{} on {}x{}", s.task.kind->name, s.task.length, s.model.cell,
+                    s.model.layers > 1 ? fmt::format(" {} layers", s.model.layers) : "",
+                    s.model.bidirectional ? " bidirectional" : "", s.model.hidden, s.backend.name,
+                    s.backend.threads);
+    for (const auto& [path, value] : spec_values(to_json(s))) {
+      const auto column = varying_.find(path);
+      if (column != varying_.end() && !described.contains(path)) {
+        text += fmt::format(" {}={}", column->second, value);
+      }
+    }
+    return text;
+  }
+
+  const ExperimentSpec& spec_;
+  std::map<std::string, std::string> varying_;  // key path → column name
+  ProgressDisplay display_;
+};
+
+// "a,b , c" → {"a", "b", "c"}.
+std::vector<std::string> column_list(const std::string& text) {
+  std::vector<std::string> names;
+  boost::algorithm::split(names, text, [](char c) { return c == ','; });
+  for (auto& name : names) {
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+  }
+  std::erase(names, "");
+  return names;
 }
 
 }  // namespace
@@ -90,6 +148,10 @@ int run_command(const std::vector<std::string>& args) {
       "the SQLite results database")(
       "jobs", po::value<int>()->value_name("N")->default_value(0),
       "trials run at once (0: as many as the cores hold, given each trial's threads)")(
+      "columns", po::value<std::string>()->value_name("LIST"),
+      "the summary table's columns, comma-separated: spec keys by name or path (cell, "
+      "training.learning_rate) and results (loss, solved, seq_per_s, ...); 'all' for every one. "
+      "Default: the trial, the keys the grid varies, the main results")(
       "experiment", po::value<std::string>()->value_name("EXPERIMENT.yaml"), "the experiment file");
   options.add(plugin_options());
   po::positional_options_description positional;
@@ -111,72 +173,32 @@ int run_command(const std::vector<std::string>& args) {
   const ExperimentSpec spec =
       load_experiment(values["experiment"].as<std::string>(), overrides, known);
 
-  const std::string run_id = make_run_id();
-  const std::filesystem::path folder = values.count("out")
-                                           ? std::filesystem::path(values["out"].as<std::string>())
-                                           : std::filesystem::path("results") / spec.name / run_id;
-  const int jobs = values["jobs"].as<int>() > 0 ? values["jobs"].as<int>() : automatic_jobs(spec);
-  ResultsStore store(values["store"].as<std::string>());
-  RunRecord record{run_id, "complete", &spec, environment_json(plugins), {}};
-  store.begin_run(run_id, spec.name, spec.file, record.environment_json, spec.resolved_yaml);
+  RunOptions run_options;
+  run_options.store = values["store"].as<std::string>();
+  if (values.count("out")) run_options.folder = values["out"].as<std::string>();
+  run_options.jobs = values["jobs"].as<int>();
+  const SummaryTable planned = planned_summary(spec);
+  if (values.count("columns")) {  // checked before any work
+    run_options.columns = select_columns(planned, column_list(values["columns"].as<std::string>()));
+  }
 
-  fmt::print(stderr, "{}: {} trials, {} at a time; run {}\n", spec.name, spec.trials.size(), jobs,
-             run_id);
-  print_tasks(spec);
   interrupted.store(false);
   std::signal(SIGINT, on_interrupt);
-
-  ProgressDisplay display(isatty(STDERR_FILENO));
-  std::mutex results_mutex;
-  std::atomic<std::size_t> next{0};
-  std::string failure;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < spec.trials.size() && !interrupted.load(); i = next++) {
-      const TrialSpec& trial = spec.trials[i];
-      display.message(fmt::format("[{}/{}] {}: started", i + 1, spec.trials.size(), label(trial)));
-      try {
-        TrialResult result =
-            run_trial(trial, plugins, interrupted, [&](const Progress& p) { display.update(p); });
-        display.finished(trial.index);
-        std::lock_guard lock(results_mutex);
-        if (result.status == TrialStatus::Interrupted) continue;
-        store.add_trial(run_id, result);
-        display.message(fmt::format(
-            "[{}/{}] {}: {}, held-out loss {:.4g} (chance {:.4g}){}, {:.1f} s", i + 1,
-            spec.trials.size(), label(trial), to_string(result.status), result.eval_loss,
-            result.chance_loss,
-            result.solved ? fmt::format(", solved at step {}", result.steps_to_solve) : "",
-            result.wall_seconds));
-        record.trials.push_back(std::move(result));
-      } catch (const std::exception& e) {
-        std::lock_guard lock(results_mutex);
-        failure = fmt::format("trial {} ({}): {}", trial.index, label(trial), e.what());
-        interrupted.store(true);
-      }
-    }
-  };
-  std::vector<std::thread> workers;
-  for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
-  for (auto& w : workers) w.join();
+  ProgressObserver observer(spec, planned);
+  const RunOutcome outcome = run_experiment(spec, plugins, run_options, observer, interrupted);
   std::signal(SIGINT, SIG_DFL);
 
-  std::sort(record.trials.begin(), record.trials.end(),
-            [](const TrialResult& a, const TrialResult& b) { return a.spec.index < b.spec.index; });
-  const bool complete = record.trials.size() == spec.trials.size();
-  record.status = complete ? "complete" : "incomplete";
-  store.finish_run(run_id, record.status);
-  export_run(record, folder);
-
-  std::vector<SummaryRow> rows;
-  for (const auto& r : record.trials) rows.push_back(summary_row(r));
-  fmt::print("\n{}\n", summary_markdown(rows));
-  fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", run_id, record.status,
-             record.trials.size(), spec.trials.size(), folder.string(), store.path());
-  if (!failure.empty()) {
-    fmt::print(stderr, "harness run: {}\n", failure);
+  const SummaryTable table = summarize(outcome.run);
+  fmt::print("\n{}\n", summary_markdown(table, run_options.columns.empty() ? default_columns(table)
+                                                                           : run_options.columns));
+  fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", outcome.run.run_id,
+             outcome.run.status, outcome.run.trials.size(), spec.trials.size(),
+             outcome.folder.string(), run_options.store.string());
+  if (!outcome.failure.empty()) {
+    fmt::print(stderr, "harness run: {}\n", outcome.failure);
     return kExitFailure;
   }
-  return complete ? kExitOk : kExitInterrupted;
+  return outcome.run.status == "complete" ? kExitOk : kExitInterrupted;
 }
 
 }  // namespace harness::cli

@@ -36,6 +36,30 @@ std::vector<Checked> checked_tensors(const Layer<double>& layer, LayerProblem<do
 
 }  // namespace
 
+FiniteDifferenceComparison compare_with_finite_differences(std::span<double> values,
+                                                           std::span<const double> analytic,
+                                                           const std::function<double()>& loss) {
+  FiniteDifferenceComparison result;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double saved = values[i];
+    values[i] = saved + kFiniteDifferenceStep;
+    const double up = loss();
+    values[i] = saved - kFiniteDifferenceStep;
+    const double down = loss();
+    values[i] = saved;
+    const double numeric = (up - down) / (2 * kFiniteDifferenceStep);
+    const double a = analytic[i];
+    const double error = std::abs(a - numeric) / std::max(1.0, std::abs(a) + std::abs(numeric));
+    result.numeric_norm += numeric * numeric;
+    // A NaN is the worst there is, and stays so.
+    if (std::isnan(error) ? !std::isnan(result.worst_error) : error > result.worst_error) {
+      result = {error, i, a, numeric, result.numeric_norm};
+    }
+  }
+  result.numeric_norm = std::sqrt(result.numeric_norm);
+  return result;
+}
+
 std::vector<std::string> gradient_errors(const Cell& cell, const Backend& reference,
                                          const Shape& shape, bool require_dependence) {
   Layer<double> layer(cell, reference, shape.input, shape.hidden);
@@ -44,34 +68,16 @@ std::vector<std::string> gradient_errors(const Cell& cell, const Backend& refere
 
   std::vector<std::string> errors;
   for (const auto& tensor : checked_tensors(layer, problem, analytic)) {
-    double worst = 0, worst_numeric = 0, numeric_norm = 0;
-    std::size_t worst_index = 0;
-    for (std::size_t i = 0; i < tensor.values.size(); ++i) {
-      const double saved = tensor.values[i];
-      tensor.values[i] = saved + kFiniteDifferenceStep;
-      const double up = loss(layer, problem);
-      tensor.values[i] = saved - kFiniteDifferenceStep;
-      const double down = loss(layer, problem);
-      tensor.values[i] = saved;
-      const double numeric = (up - down) / (2 * kFiniteDifferenceStep);
-      const double a = tensor.analytic[i];
-      const double error = std::abs(a - numeric) / std::max(1.0, std::abs(a) + std::abs(numeric));
-      numeric_norm += numeric * numeric;
-      // A NaN is the worst there is, and stays so.
-      if (std::isnan(error) ? !std::isnan(worst) : error > worst) {
-        worst = error;
-        worst_index = i;
-        worst_numeric = numeric;
-      }
-    }
-    const int row = static_cast<int>(worst_index) / tensor.cols;
-    const int col = static_cast<int>(worst_index) % tensor.cols;
-    if (!(worst <= kGradientTolerance)) {
+    const auto comparison = compare_with_finite_differences(tensor.values, tensor.analytic,
+                                                            [&] { return loss(layer, problem); });
+    const int row = static_cast<int>(comparison.worst_index) / tensor.cols;
+    const int col = static_cast<int>(comparison.worst_index) % tensor.cols;
+    if (!comparison.within(kGradientTolerance)) {
       errors.push_back(fmt::format(
           "gradient of {}[{},{}] at {}: backward gives {:.6g}, finite differences give {:.6g}",
-          tensor.name, row, col, describe(shape), tensor.analytic[worst_index], worst_numeric));
+          tensor.name, row, col, describe(shape), comparison.analytic, comparison.numeric));
     }
-    if (require_dependence && std::sqrt(numeric_norm) < 1e-3) {
+    if (require_dependence && comparison.numeric_norm < 1e-3) {
       errors.push_back(
           fmt::format("{} at {}: the loss does not depend on it", tensor.name, describe(shape)));
     }

@@ -1,37 +1,56 @@
 // An experiment, as read from its YAML file: validated, defaults filled, the grid expanded into
-// trials. See the README's "Experiment files" for the format.
+// trials. Every name in it (task kind, optimizer, initialisation, ...) is parsed once, here, into
+// a typed value; nothing downstream compares strings. See the README's "Experiment files".
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "experiment/yaml_reader.hpp"
+
 namespace harness {
 
-// A user error in an experiment: "file:line:column: key.path: what is wrong and how to fix it".
-class ConfigError : public std::runtime_error {
+struct TaskKind;  // tasks/task_kind.hpp: one entry of the task table
+
+// The keys only some task kinds take (the adding task's placement), as the kind's own reader
+// parsed them.
+class TaskOptions {
  public:
-  using std::runtime_error::runtime_error;
+  virtual ~TaskOptions() = default;
+  // Adds the options' keys, with their values, to a task's record.
+  virtual void write(nlohmann::ordered_json& task) const = 0;
 };
 
 struct TaskSpec {
-  std::string kind;        // adding | copy_memory | temporal_order
+  const TaskKind* kind = nullptr;
   int length = 0;          // T: adding and temporal order sequence length; copy_memory delay
-  std::string placement;   // adding: halves | anywhere | pascanu
   int eval_sequences = 0;  // size of the held-out set
+  std::shared_ptr<const TaskOptions> options;  // null when the kind takes none
 };
 
+enum class WeightInit { Glorot, Uniform };
+inline constexpr Named<WeightInit> kWeightInitNames[]{{"glorot", WeightInit::Glorot},
+                                                      {"uniform", WeightInit::Uniform}};
+
+enum class RecurrentInit { Orthogonal, Identity, Same };
+inline constexpr Named<RecurrentInit> kRecurrentInitNames[]{
+    {"orthogonal", RecurrentInit::Orthogonal},
+    {"identity", RecurrentInit::Identity},
+    {"same", RecurrentInit::Same}};
+
 struct InitSpec {
-  std::string weights = "glorot";        // glorot | uniform
-  double scale = 0.1;                    // for uniform: U[−scale, scale]
-  std::string recurrent = "orthogonal";  // orthogonal | identity | same (as the input weights)
-  double forget_bias = 1.0;              // LSTM forget-gate bias at initialisation
+  WeightInit weights = WeightInit::Glorot;
+  double scale = 0.1;  // for uniform: U[−scale, scale]
+  RecurrentInit recurrent = RecurrentInit::Orthogonal;
+  double forget_bias = 1.0;  // bias of a gate named "f" at initialisation
 };
 
 struct ModelSpec {
-  std::string cell;
+  std::string cell;  // a cell some plugin provides
   int hidden = 128;
   int layers = 1;
   bool bidirectional = false;
@@ -39,12 +58,17 @@ struct ModelSpec {
 };
 
 struct BackendSpec {
-  std::string name = "blas";
+  std::string name = "blas";  // a backend some plugin provides
   int threads = 1;
 };
 
+enum class OptimizerKind { Sgd, RmsProp, Adam };
+inline constexpr Named<OptimizerKind> kOptimizerNames[]{{"sgd", OptimizerKind::Sgd},
+                                                        {"rmsprop", OptimizerKind::RmsProp},
+                                                        {"adam", OptimizerKind::Adam}};
+
 struct TrainingSpec {
-  std::string optimizer = "rmsprop";  // sgd | rmsprop | adam
+  OptimizerKind optimizer = OptimizerKind::RmsProp;
   double learning_rate = 1e-3;
   double momentum = 0.9;  // sgd
   double decay = 0.9;     // rmsprop: running average of squared gradients
@@ -66,6 +90,11 @@ struct TrialSpec {
   BackendSpec backend;
   TrainingSpec training;
 };
+
+// The trial's complete spec, every key with its value (defaults included), nested as in the
+// experiment file: {"trial", "task": {...}, "model": {...}, "backend": {...}, "training": {...},
+// "repeat", "seed"}.
+nlohmann::ordered_json to_json(const TrialSpec& trial);
 
 struct ExperimentSpec {
   std::string file;

@@ -49,16 +49,16 @@ Model<Scalar>::Model(const Cell& cell, const Backend& backend, const ModelShape&
       direction.offset = size;
       for (const auto& e : layers_.back()->layout().entries()) {
         named_.push_back({fmt::format("layer{}.{}.{}", l + 1, d == 0 ? "fwd" : "bwd", e.name),
-                          size + e.offset, e.rows, e.cols});
+                          e.role, size + e.offset, e.rows, e.cols});
       }
       size += layers_.back()->layout().size();
       stack_.back().push_back(std::move(direction));
     }
   }
   const int head_input = shape.hidden * directions;
-  named_.push_back({"head.W_y", size, shape.output, head_input});
+  named_.push_back({"head.W_y", ParameterRole::HeadWeights, size, shape.output, head_input});
   size += static_cast<std::size_t>(shape.output) * head_input;
-  named_.push_back({"head.b_y", size, 1, shape.output});
+  named_.push_back({"head.b_y", ParameterRole::HeadBias, size, 1, shape.output});
   size += shape.output;
   weights_.assign(size, Scalar(0));
   gradients_.assign(size, Scalar(0));

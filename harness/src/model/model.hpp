@@ -17,6 +17,7 @@
 
 #include "layer.hpp"
 #include "matrix.hpp"
+#include "parameters.hpp"
 #include "tasks/task.hpp"
 
 namespace harness {
@@ -33,6 +34,7 @@ struct ModelShape {
 // A named slice of the parameter arena, e.g. "layer1.fwd.W_h" or "head.W_y".
 struct NamedParameter {
   std::string name;
+  ParameterRole role = ParameterRole::Extra;
   std::size_t offset = 0;
   int rows = 0;
   int cols = 0;

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "results/metric_names.hpp"
 #include "results/summary.hpp"
 
 namespace harness {
@@ -24,87 +25,107 @@ void write_file(const fs::path& path, const std::string& text) {
   fs::rename(temporary, path);
 }
 
-std::string csv_field(const std::string& value) {
-  if (value.find_first_of(",\"\n") == std::string::npos) return value;
-  std::string quoted = "\"";
-  for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
+// The columns that tell trials apart in the long CSV files: the trial and the keys that vary.
+struct TrialKeys {
+  std::vector<std::string> names;
+  std::vector<std::vector<std::string>> values;  // per trial, in run order
 
-std::string summary_csv(const std::vector<SummaryRow>& rows) {
-  if (rows.empty()) return "";
-  std::vector<std::string> header;
-  for (const auto& [column, value] : rows.front()) header.push_back(column);
-  std::string out = fmt::format("{}\n", fmt::join(header, ","));
-  for (const auto& row : rows) {
-    std::vector<std::string> fields;
-    for (const auto& [column, value] : row) fields.push_back(csv_field(value));
-    out += fmt::format("{}\n", fmt::join(fields, ","));
+  explicit TrialKeys(const SummaryTable& table) {
+    names = default_columns(table);
+    std::erase_if(names, [&](const std::string& name) {
+      return name != "trial" && !table.columns[*table.find(name)].from_spec;
+    });
+    for (const auto& row : table.rows) {
+      auto& v = values.emplace_back();
+      for (const auto& name : names) v.push_back(row[*table.find(name)]);
+    }
   }
-  return out;
-}
+  std::string header() const { return fmt::format("{}", fmt::join(names, ",")); }
+  std::string of(std::size_t trial) const {
+    return fmt::format("{}", fmt::join(values[trial], ","));
+  }
+};
 
-std::string curves_csv(const std::vector<TrialResult>& trials) {
-  std::string out =
-      "trial,cell,task,T,step,train_loss,eval_loss,eval_accuracy,grad_norm,clip_rate\n";
-  for (const auto& r : trials) {
-    for (const auto& p : r.curve) {
-      out += fmt::format("{},{},{},{},{},{:.6g},{:.6g},{},{:.6g},{:.4g}\n", r.spec.index,
-                         r.spec.model.cell, r.spec.task.kind, r.spec.task.length, p.step,
-                         p.train_loss, p.eval_loss,
-                         p.eval_accuracy >= 0 ? fmt::format("{:.6g}", p.eval_accuracy) : "",
-                         p.grad_norm, p.clip_rate);
+std::string curves_csv(const RunRecord& run, const TrialKeys& keys) {
+  using namespace metric;
+  const std::string_view columns[]{kTrainLoss, kEvalLoss, kEvalAccuracy, kGradNorm, kClipRate};
+  std::string out = fmt::format("{},step,{}\n", keys.header(), fmt::join(columns, ","));
+  for (std::size_t i = 0; i < run.trials.size(); ++i) {
+    const auto& trial = run.trials[i];
+    std::map<int, std::vector<std::string>> by_step;
+    for (std::size_t c = 0; c < std::size(columns); ++c) {
+      for (const auto& [step, value] : trial.series(columns[c])) {
+        auto& fields = by_step.try_emplace(step, std::size(columns)).first->second;
+        fields[c] = fmt::format("{:.6g}", value);
+      }
+    }
+    for (const auto& [step, fields] : by_step) {
+      out += fmt::format("{},{},{}\n", keys.of(i), step, fmt::join(fields, ","));
     }
   }
   return out;
 }
 
-std::string grad_profile_csv(const std::vector<TrialResult>& trials) {
-  std::string out = "trial,cell,task,T,phase,t,norm\n";
-  for (const auto& r : trials) {
+std::string grad_profile_csv(const RunRecord& run, const TrialKeys& keys) {
+  std::string out = fmt::format("{},phase,t,norm\n", keys.header());
+  for (std::size_t i = 0; i < run.trials.size(); ++i) {
+    const auto& trial = run.trials[i];
     for (const auto& [phase, norms] :
-         {std::pair{"init", &r.grad_profile_init}, std::pair{"final", &r.grad_profile_final}}) {
+         {std::pair{"init", &trial.profile_init}, std::pair{"final", &trial.profile_final}}) {
       for (std::size_t t = 0; t < norms->size(); ++t) {
-        out += fmt::format("{},{},{},{},{},{},{:.6g}\n", r.spec.index, r.spec.model.cell,
-                           r.spec.task.kind, r.spec.task.length, phase, t + 1, (*norms)[t]);
+        out += fmt::format("{},{},{},{:.6g}\n", keys.of(i), phase, t + 1, (*norms)[t]);
       }
     }
   }
   return out;
 }
 
-}  // namespace
-
-void export_run(const RunRecord& run, const fs::path& folder) {
-  fs::create_directories(folder);
-  std::vector<SummaryRow> rows;
-  nlohmann::json trials = nlohmann::json::array();
-  for (const auto& r : run.trials) {
-    rows.push_back(summary_row(r));
-    nlohmann::json summary;
-    for (const auto& [column, value] : rows.back()) summary[column] = value;
-    trials.push_back({{"trial", r.spec.index},
-                      {"seed", r.spec.seed},
-                      {"status", to_string(r.status)},
-                      {"note", r.note},
-                      {"solved_criterion", r.solved_criterion},
+nlohmann::ordered_json run_json(const RunRecord& run, const SummaryTable& table) {
+  nlohmann::ordered_json trials = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < run.trials.size(); ++i) {
+    const auto& trial = run.trials[i];
+    nlohmann::ordered_json summary;
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+      if (!table.columns[c].from_spec && table.columns[c].name != "trial") {
+        summary[table.columns[c].name] = table.rows[i][c];
+      }
+    }
+    trials.push_back({{"trial", trial.trial},
+                      {"seed", trial.seed},
+                      {"status", trial.status},
+                      {"message", trial.message},
+                      {"solved_criterion", trial.criterion},
+                      {"environment", trial.environment},
+                      {"spec", trial.spec},
                       {"summary", summary}});
   }
-  const auto& experiment = *run.experiment;
-  write_file(folder / "summary.md", fmt::format("# {} — run {} ({})\n\n{}", experiment.name,
-                                                run.run_id, run.status, summary_markdown(rows)));
-  write_file(folder / "summary.csv", summary_csv(rows));
-  write_file(folder / "curves.csv", curves_csv(run.trials));
-  write_file(folder / "grad_profile.csv", grad_profile_csv(run.trials));
-  const nlohmann::json document{{"run_id", run.run_id},
-                                {"status", run.status},
-                                {"experiment", experiment.name},
-                                {"file", experiment.file},
-                                {"experiment_yaml", experiment.resolved_yaml},
-                                {"environment", nlohmann::json::parse(run.environment_json)},
-                                {"trials_planned", experiment.trials.size()},
-                                {"trials", trials}};
-  write_file(folder / "run.json", document.dump(2) + "\n");
+  return {{"run_id", run.run_id},
+          {"status", run.status},
+          {"experiment", run.experiment},
+          {"file", run.file},
+          {"started", run.started},
+          {"finished", run.finished},
+          {"experiment_yaml", run.experiment_yaml},
+          {"environment", nlohmann::ordered_json::parse(run.environment)},
+          {"trials_planned", run.trials_planned},
+          {"trials", trials}};
+}
+
+}  // namespace
+
+void export_run(const RunRecord& run, const fs::path& folder,
+                const std::vector<std::string>& columns) {
+  fs::create_directories(folder);
+  const SummaryTable table = summarize(run);
+  const auto shown = columns.empty() ? default_columns(table) : columns;
+  const TrialKeys keys(table);
+  write_file(folder / "summary.md",
+             fmt::format("# {} — run {} ({})\n\n{}\n{}", run.experiment, run.run_id, run.status,
+                         summary_markdown(table, shown), summary_legend(table, shown)));
+  write_file(folder / "summary.csv", summary_csv(table));
+  write_file(folder / "curves.csv", curves_csv(run, keys));
+  write_file(folder / "grad_profile.csv", grad_profile_csv(run, keys));
+  write_file(folder / "run.json", run_json(run, table).dump(2) + "\n");
 }
 
 }  // namespace harness

@@ -1,26 +1,20 @@
-// A run's folder: summary.md and summary.csv (one row per trial), curves.csv (training and
-// held-out loss by step), grad_profile.csv (‖∂L/∂h⟨t⟩‖ at initialisation and at the end), and
-// run.json (the experiment as run, the environment, every trial's spec and summary). Each file is
-// written to a temporary name and renamed, so none is ever half-written.
+// A run's folder, derived from its records in the store: summary.md (the table as printed, with a
+// legend) and summary.csv (every column), curves.csv (training and held-out loss by step),
+// grad_profile.csv (‖∂L/∂h⟨t⟩‖ at initialisation and at the end), and run.json (the experiment as
+// run, the environment, every trial's complete spec, status and summary). Each file is written to
+// a temporary name and renamed, so none is ever half-written.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include "experiment/spec.hpp"
-#include "train/trial.hpp"
+#include "results/record.hpp"
 
 namespace harness {
 
-struct RunRecord {
-  std::string run_id;
-  std::string status;  // complete | incomplete
-  const ExperimentSpec* experiment = nullptr;
-  std::string environment_json;
-  std::vector<TrialResult> trials;  // finished ones, in trial order
-};
-
-void export_run(const RunRecord& run, const std::filesystem::path& folder);
+// `columns`: the summary.md table's columns (summary.hpp's names; empty: the default ones).
+void export_run(const RunRecord& run, const std::filesystem::path& folder,
+                const std::vector<std::string>& columns = {});
 
 }  // namespace harness

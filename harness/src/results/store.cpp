@@ -5,14 +5,28 @@
 
 #include <chrono>
 #include <filesystem>
-#include <nlohmann/json.hpp>
+#include <map>
 #include <stdexcept>
 
-#include "results/summary.hpp"
+#include "results/checksum.hpp"
 
 namespace harness {
 
 namespace {
+
+constexpr int kSchemaVersion = 2;
+
+constexpr const char* kSchema =
+    "CREATE TABLE environments (id TEXT PRIMARY KEY, json TEXT NOT NULL);"
+    "CREATE TABLE runs (run_id TEXT PRIMARY KEY, experiment TEXT, file TEXT, started TEXT, "
+    "finished TEXT, status TEXT, environment TEXT, experiment_yaml TEXT, "
+    "trials_planned INTEGER);"
+    "CREATE TABLE trials (run_id TEXT, trial INTEGER, seed INTEGER, status TEXT, message TEXT, "
+    "criterion TEXT, environment TEXT, spec TEXT, PRIMARY KEY (run_id, trial));"
+    "CREATE TABLE metrics (run_id TEXT, trial INTEGER, step INTEGER, metric TEXT, value REAL);"
+    "CREATE INDEX metrics_by_trial ON metrics (run_id, trial);"
+    "CREATE TABLE grad_profile (run_id TEXT, trial INTEGER, phase TEXT, t INTEGER, norm REAL);"
+    "PRAGMA user_version = 2;";
 
 std::string now_utc() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -21,13 +35,16 @@ std::string now_utc() {
   return text;
 }
 
-// A prepared statement, bound by position and stepped once per row.
+// A prepared statement, bound by position; run() for writes, next() to step through rows.
 class Statement {
  public:
   Statement(sqlite3* db, const char* sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql, -1, &statement_, nullptr) != SQLITE_OK) fail();
   }
   ~Statement() { sqlite3_finalize(statement_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
   Statement& bind(int i, const std::string& v) {
     sqlite3_bind_text(statement_, i, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
@@ -40,44 +57,34 @@ class Statement {
     sqlite3_bind_int(statement_, i, v);
     return *this;
   }
+  Statement& bind(int i, std::uint64_t v) {
+    sqlite3_bind_int64(statement_, i, static_cast<sqlite3_int64>(v));
+    return *this;
+  }
   void run() {
     if (sqlite3_step(statement_) != SQLITE_DONE) fail();
     sqlite3_reset(statement_);
   }
+  bool next() {
+    const int status = sqlite3_step(statement_);
+    if (status != SQLITE_ROW && status != SQLITE_DONE) fail();
+    return status == SQLITE_ROW;
+  }
+  std::string text(int column) const {
+    const auto* value = sqlite3_column_text(statement_, column);
+    return value ? reinterpret_cast<const char*>(value) : "";
+  }
+  int integer(int column) const { return sqlite3_column_int(statement_, column); }
+  std::uint64_t integer64(int column) const {
+    return static_cast<std::uint64_t>(sqlite3_column_int64(statement_, column));
+  }
+  double real(int column) const { return sqlite3_column_double(statement_, column); }
 
  private:
   [[noreturn]] void fail() const { throw std::runtime_error(sqlite3_errmsg(db_)); }
   sqlite3* db_;
   sqlite3_stmt* statement_ = nullptr;
 };
-
-nlohmann::json spec_json(const TrialSpec& s) {
-  nlohmann::json training{
-      {"optimizer", s.training.optimizer},   {"learning_rate", s.training.learning_rate},
-      {"batch", s.training.batch},           {"steps", s.training.steps},
-      {"eval_every", s.training.eval_every}, {"stop_when_solved", s.training.stop_when_solved}};
-  if (s.training.clip_norm) training["clip_norm"] = *s.training.clip_norm;
-  if (s.training.clip_value) training["clip_value"] = *s.training.clip_value;
-  return {{"trial", s.index},
-          {"repeat", s.repeat},
-          {"seed", s.seed},
-          {"task",
-           {{"kind", s.task.kind},
-            {"T", s.task.length},
-            {"placement", s.task.placement},
-            {"eval_sequences", s.task.eval_sequences}}},
-          {"model",
-           {{"cell", s.model.cell},
-            {"hidden", s.model.hidden},
-            {"layers", s.model.layers},
-            {"bidirectional", s.model.bidirectional},
-            {"init",
-             {{"weights", s.model.init.weights},
-              {"recurrent", s.model.init.recurrent},
-              {"forget_bias", s.model.init.forget_bias}}}}},
-          {"backend", {{"name", s.backend.name}, {"threads", s.backend.threads}}},
-          {"training", training}};
-}
 
 }  // namespace
 
@@ -91,22 +98,27 @@ ResultsStore::ResultsStore(const std::string& path) : path_(path) {
     throw std::runtime_error(fmt::format("cannot open the results store {}: {}", path, message));
   }
   sqlite3_busy_timeout(db_, 10000);
-  execute(
-      "CREATE TABLE IF NOT EXISTS runs (run_id TEXT PRIMARY KEY, experiment TEXT, file TEXT, "
-      "started TEXT, finished TEXT, status TEXT, environment TEXT, experiment_yaml TEXT);"
-      "CREATE TABLE IF NOT EXISTS trials (run_id TEXT, trial INTEGER, status TEXT, note TEXT, "
-      "spec TEXT, summary TEXT, PRIMARY KEY (run_id, trial));"
-      "CREATE TABLE IF NOT EXISTS metrics (run_id TEXT, trial INTEGER, step INTEGER, metric TEXT, "
-      "value REAL);"
-      "CREATE TABLE IF NOT EXISTS grad_profile (run_id TEXT, trial INTEGER, phase TEXT, "
-      "t INTEGER, norm REAL);");
+  Statement version(db_, "PRAGMA user_version");
+  version.next();
+  const int found = version.integer(0);
+  Statement tables(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+  tables.next();
+  if (found == 0 && tables.integer(0) == 0) {
+    execute(std::string("BEGIN;") + kSchema + "COMMIT;");
+  } else if (found != kSchemaVersion) {
+    sqlite3_close(db_);
+    throw std::runtime_error(fmt::format(
+        "the results store {} was written by {} version of the harness (schema {}, this one "
+        "reads {}); give another file with --store, or move this one aside",
+        path, found < kSchemaVersion ? "an older" : "a newer", found, kSchemaVersion));
+  }
 }
 
 ResultsStore::~ResultsStore() {
   sqlite3_close(db_);
 }
 
-void ResultsStore::execute(const std::string& sql) {
+void ResultsStore::execute(const std::string& sql) const {
   char* message = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
     const std::string text = message ? message : "unknown error";
@@ -115,61 +127,51 @@ void ResultsStore::execute(const std::string& sql) {
   }
 }
 
-void ResultsStore::begin_run(const std::string& run_id, const std::string& experiment,
-                             const std::string& file, const std::string& environment_json,
-                             const std::string& experiment_yaml) {
+void ResultsStore::begin_run(const RunRecord& run) {
+  const std::string environment = sha256_of_text(run.environment).substr(0, 16);
+  Statement(db_, "INSERT OR IGNORE INTO environments VALUES (?, ?)")
+      .bind(1, environment)
+      .bind(2, run.environment)
+      .run();
   Statement(db_,
             "INSERT INTO runs (run_id, experiment, file, started, status, environment, "
-            "experiment_yaml) VALUES (?, ?, ?, ?, 'running', ?, ?)")
-      .bind(1, run_id)
-      .bind(2, experiment)
-      .bind(3, file)
+            "experiment_yaml, trials_planned) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)")
+      .bind(1, run.run_id)
+      .bind(2, run.experiment)
+      .bind(3, run.file)
       .bind(4, now_utc())
-      .bind(5, environment_json)
-      .bind(6, experiment_yaml)
+      .bind(5, environment)
+      .bind(6, run.experiment_yaml)
+      .bind(7, run.trials_planned)
       .run();
 }
 
-void ResultsStore::add_trial(const std::string& run_id, const TrialResult& r) {
+void ResultsStore::add_trial(const std::string& run_id, const TrialRecord& r) {
   execute("BEGIN");
   try {
-    nlohmann::json summary;
-    for (const auto& [column, value] : summary_row(r)) summary[column] = value;
-    Statement(db_, "INSERT INTO trials VALUES (?, ?, ?, ?, ?, ?)")
+    Statement(db_,
+              "INSERT INTO trials SELECT ?, ?, ?, ?, ?, ?, environment, ? FROM runs "
+              "WHERE run_id = ?")
         .bind(1, run_id)
-        .bind(2, r.spec.index)
-        .bind(3, std::string(to_string(r.status)))
-        .bind(4, r.note)
-        .bind(5, spec_json(r.spec).dump())
-        .bind(6, summary.dump())
+        .bind(2, r.trial)
+        .bind(3, r.seed)
+        .bind(4, r.status)
+        .bind(5, r.message)
+        .bind(6, r.criterion)
+        .bind(7, r.spec.dump())
+        .bind(8, run_id)
         .run();
     Statement metric(db_, "INSERT INTO metrics VALUES (?, ?, ?, ?, ?)");
-    auto add = [&](int step, const std::string& name, double value) {
-      metric.bind(1, run_id).bind(2, r.spec.index).bind(3, step).bind(4, name).bind(5, value).run();
-    };
-    for (const auto& p : r.curve) {
-      add(p.step, "train_loss", p.train_loss);
-      add(p.step, "eval_loss", p.eval_loss);
-      if (p.eval_accuracy >= 0) add(p.step, "eval_accuracy", p.eval_accuracy);
-      add(p.step, "grad_norm", p.grad_norm);
-      add(p.step, "clip_rate", p.clip_rate);
+    for (const auto& row : r.metrics) {
+      metric.bind(1, run_id).bind(2, r.trial).bind(3, row.step).bind(4, row.metric);
+      metric.bind(5, row.value).run();
     }
-    for (const auto& g : r.parameter_grad_norms) add(g.step, "grad_norm." + g.parameter, g.norm);
-    add(r.steps_run, "sequences_per_s", r.sequences_per_second);
-    add(r.steps_run, "timesteps_per_s", r.timesteps_per_second);
-    add(r.steps_run, "gflops", r.gflops);
-    add(r.steps_run, "wall_s", r.wall_seconds);
-    add(r.steps_run, "peak_memory_mb", r.peak_memory_mb);
     Statement profile(db_, "INSERT INTO grad_profile VALUES (?, ?, ?, ?, ?)");
     for (const auto& [phase, norms] :
-         {std::pair{"init", &r.grad_profile_init}, std::pair{"final", &r.grad_profile_final}}) {
+         {std::pair{"init", &r.profile_init}, std::pair{"final", &r.profile_final}}) {
       for (std::size_t t = 0; t < norms->size(); ++t) {
-        profile.bind(1, run_id)
-            .bind(2, r.spec.index)
-            .bind(3, std::string(phase))
-            .bind(4, static_cast<int>(t + 1))
-            .bind(5, (*norms)[t])
-            .run();
+        profile.bind(1, run_id).bind(2, r.trial).bind(3, std::string(phase));
+        profile.bind(4, static_cast<int>(t + 1)).bind(5, (*norms)[t]).run();
       }
     }
     execute("COMMIT");
@@ -185,6 +187,65 @@ void ResultsStore::finish_run(const std::string& run_id, const std::string& stat
       .bind(2, status)
       .bind(3, run_id)
       .run();
+}
+
+RunRecord ResultsStore::load_run(const std::string& run_id) const {
+  RunRecord run;
+  Statement header(db_,
+                   "SELECT experiment, file, status, started, coalesce(finished, ''), "
+                   "environments.json, experiment_yaml, trials_planned FROM runs JOIN "
+                   "environments ON environments.id = runs.environment WHERE run_id = ?");
+  header.bind(1, run_id);
+  if (!header.next()) {
+    throw std::runtime_error(fmt::format("the results store {} has no run {}", path_, run_id));
+  }
+  run.run_id = run_id;
+  run.experiment = header.text(0);
+  run.file = header.text(1);
+  run.status = header.text(2);
+  run.started = header.text(3);
+  run.finished = header.text(4);
+  run.environment = header.text(5);
+  run.experiment_yaml = header.text(6);
+  run.trials_planned = header.integer(7);
+
+  std::map<int, std::size_t> by_number;  // trial number → index in run.trials
+  Statement trials(db_,
+                   "SELECT trial, seed, status, message, criterion, environment, spec FROM trials "
+                   "WHERE run_id = ? ORDER BY trial");
+  trials.bind(1, run_id);
+  while (trials.next()) {
+    TrialRecord& t = run.trials.emplace_back();
+    t.trial = trials.integer(0);
+    t.seed = trials.integer64(1);
+    t.status = trials.text(2);
+    t.message = trials.text(3);
+    t.criterion = trials.text(4);
+    t.environment = trials.text(5);
+    t.spec = nlohmann::ordered_json::parse(trials.text(6));
+    by_number[t.trial] = run.trials.size() - 1;
+  }
+  Statement metrics(db_,
+                    "SELECT trial, step, metric, value FROM metrics WHERE run_id = ? "
+                    "ORDER BY rowid");
+  metrics.bind(1, run_id);
+  while (metrics.next()) {
+    const auto trial = by_number.find(metrics.integer(0));
+    if (trial == by_number.end()) continue;
+    run.trials[trial->second].metrics.push_back(
+        {metrics.integer(1), metrics.text(2), metrics.real(3)});
+  }
+  Statement profile(db_,
+                    "SELECT trial, phase, norm FROM grad_profile WHERE run_id = ? "
+                    "ORDER BY trial, phase, t");
+  profile.bind(1, run_id);
+  while (profile.next()) {
+    const auto trial = by_number.find(profile.integer(0));
+    if (trial == by_number.end()) continue;
+    TrialRecord& t = run.trials[trial->second];
+    (profile.text(1) == "init" ? t.profile_init : t.profile_final).push_back(profile.real(2));
+  }
+  return run;
 }
 
 }  // namespace harness

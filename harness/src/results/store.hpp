@@ -1,17 +1,19 @@
-// The results store: one SQLite database holding every run. Tables (long rows; wide tables are
-// derived at export time):
+// The results store: one SQLite database holding every run, in long rows (schema version 2):
+//   environments  id (SHA-256 of the JSON, 16 hex digits), json: what runs ran on
 //   runs          run_id, experiment, file, started, finished, status (running | complete |
-//                 incomplete), environment (JSON), experiment_yaml (as run, --set applied)
-//   trials        run_id, trial, status, note, spec (JSON), summary (JSON)
-//   metrics       run_id, trial, step, metric, value
+//                 incomplete), environment (id), experiment_yaml (as run, --set applied),
+//                 trials_planned
+//   trials        run_id, trial, seed, status, message, criterion, environment (id), spec (the
+//                 complete spec as JSON)
+//   metrics       run_id, trial, step, metric, value   (names: metric_names.hpp)
 //   grad_profile  run_id, trial, phase (init | final), t, norm
 // A run left "running" ended without saying so (killed); its finished trials are all there.
 #pragma once
 
-#include <memory>
 #include <string>
+#include <vector>
 
-#include "train/trial.hpp"
+#include "results/record.hpp"
 
 struct sqlite3;
 
@@ -19,22 +21,27 @@ namespace harness {
 
 class ResultsStore {
  public:
-  // Opens or creates the database (and its folder). Throws std::runtime_error naming the file.
+  // Opens or creates the database (and its folder). Throws std::runtime_error naming the file,
+  // also when it was written by another version of the harness's schema.
   explicit ResultsStore(const std::string& path);
   ~ResultsStore();
   ResultsStore(const ResultsStore&) = delete;
   ResultsStore& operator=(const ResultsStore&) = delete;
 
-  void begin_run(const std::string& run_id, const std::string& experiment, const std::string& file,
-                 const std::string& environment_json, const std::string& experiment_yaml);
-  // Stores one finished trial atomically.
-  void add_trial(const std::string& run_id, const TrialResult& result);
+  // Starts a run: `run` gives its id, experiment, file, environment, YAML and planned trials.
+  void begin_run(const RunRecord& run);
+  // Stores one finished trial of a run atomically, in the run's environment.
+  void add_trial(const std::string& run_id, const TrialRecord& trial);
   void finish_run(const std::string& run_id, const std::string& status);
+
+  // The run with its finished trials, by trial number. Throws std::runtime_error when the store
+  // has no such run.
+  RunRecord load_run(const std::string& run_id) const;
 
   const std::string& path() const { return path_; }
 
  private:
-  void execute(const std::string& sql);
+  void execute(const std::string& sql) const;
   std::string path_;
   sqlite3* db_ = nullptr;
 };

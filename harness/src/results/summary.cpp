@@ -1,64 +1,285 @@
 #include "results/summary.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "experiment/yaml_reader.hpp"
+#include "results/metric_names.hpp"
 
 namespace harness {
 
 namespace {
+
 std::string number(double value) {
   return fmt::format("{:.4g}", value);
 }
-}  // namespace
 
-SummaryRow summary_row(const TrialResult& r) {
-  const auto& s = r.spec;
-  const bool finished = r.status != TrialStatus::Diverged && r.steps_run > 0;
-  return {
-      {"trial", std::to_string(s.index)},
-      {"task", s.task.kind},
-      {"T", std::to_string(s.task.length)},
-      {"cell", s.model.cell},
-      {"hidden", std::to_string(s.model.hidden)},
-      {"layers", std::to_string(s.model.layers)},
-      {"bidirectional", s.model.bidirectional ? "yes" : "no"},
-      {"backend", fmt::format("{}x{}", s.backend.name, s.backend.threads)},
-      {"parameters", std::to_string(r.parameter_count)},
-      {"status", to_string(r.status)},
-      {"held_out_loss", finished ? number(r.eval_loss) : "-"},
-      {"chance_loss", number(r.chance_loss)},
-      {"loss_vs_chance", finished ? number(r.eval_loss / r.chance_loss) : "-"},
-      {"accuracy", r.eval_accuracy >= 0 ? number(r.eval_accuracy) : "-"},
-      {"solved", r.solved ? "yes" : "no"},
-      {"steps_to_solve", r.steps_to_solve >= 0 ? std::to_string(r.steps_to_solve) : "-"},
-      {"steps", std::to_string(r.steps_run)},
-      {"grad_ratio_init", number(r.grad_ratio_init)},
-      {"grad_ratio_final", finished ? number(r.grad_ratio_final) : "-"},
-      {"sequences_per_s", number(r.sequences_per_second)},
-      {"wall_s", fmt::format("{:.1f}", r.wall_seconds)},
-  };
+std::string optional_number(const std::optional<double>& value) {
+  return value ? number(*value) : "-";
 }
 
-std::string summary_markdown(const std::vector<SummaryRow>& rows) {
-  if (rows.empty()) return "(no finished trials)\n";
-  std::vector<std::size_t> width;
-  for (const auto& [column, value] : rows.front()) width.push_back(column.size());
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c)
-      width[c] = std::max(width[c], row[c].second.size());
+std::string integer(const std::optional<double>& value) {
+  return value ? fmt::format("{}", static_cast<long long>(*value)) : "-";
+}
+
+std::string spec_text(const nlohmann::ordered_json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+  if (value.is_null()) return "-";
+  return value.dump();  // numbers: the shortest text that reads back the same
+}
+
+void flatten(const nlohmann::ordered_json& node, const std::string& path,
+             std::vector<std::pair<std::string, std::string>>& into) {
+  for (const auto& [key, value] : node.items()) {
+    const std::string child = path.empty() ? key : path + "." + key;
+    if (value.is_object()) {
+      flatten(value, child, into);
+    } else {
+      into.emplace_back(child, spec_text(value));
+    }
   }
-  std::string out = "|";
-  for (std::size_t c = 0; c < width.size(); ++c)
-    out += fmt::format(" {:<{}} |", rows.front()[c].first, width[c]);
+}
+
+// "training.learning_rate" → "learning_rate"; "task.kind" → "task"; "backend.name" → "backend".
+std::string short_name(const std::string& path) {
+  const auto dot = path.rfind('.');
+  if (dot == std::string::npos) return path;
+  const std::string leaf = path.substr(dot + 1);
+  if (leaf != "kind" && leaf != "name") return leaf;
+  const auto parent_dot = path.rfind('.', dot - 1);
+  return path.substr(parent_dot == std::string::npos ? 0 : parent_dot + 1, dot - parent_dot - 1);
+}
+
+struct ResultColumn {
+  const char* name;
+  const char* meaning;
+  std::function<std::string(const TrialRecord&)> value;
+};
+
+const std::vector<ResultColumn>& result_columns() {
+  using namespace metric;
+  static const std::vector<ResultColumn> columns{
+      {"params", "trainable parameters",
+       [](const TrialRecord& t) { return integer(t.value(kParameters)); }},
+      {"status", "complete or diverged", [](const TrialRecord& t) { return t.status; }},
+      {"loss", "held-out loss at the end",
+       [](const TrialRecord& t) { return optional_number(t.value(kFinalEvalLoss)); }},
+      {"chance", "the loss of the best predictor that ignores the inputs",
+       [](const TrialRecord& t) { return optional_number(t.value(kChanceLoss)); }},
+      {"vs_chance", "loss / chance (1: no better than chance)",
+       [](const TrialRecord& t) {
+         const auto loss = t.value(kFinalEvalLoss), chance = t.value(kChanceLoss);
+         return loss && chance ? number(*loss / *chance) : "-";
+       }},
+      {"accuracy", "held-out accuracy at the end (classification tasks)",
+       [](const TrialRecord& t) { return optional_number(t.value(kFinalEvalAccuracy)); }},
+      {"solved", "whether the end meets the task's criterion",
+       [](const TrialRecord& t) { return t.value(kSolved).value_or(0) > 0 ? "yes" : "no"; }},
+      {"solved_at", "the first evaluation's step that met the criterion",
+       [](const TrialRecord& t) { return integer(t.value(kStepsToSolve)); }},
+      {"steps_run", "training steps run",
+       [](const TrialRecord& t) { return integer(t.value(kStepsRun)); }},
+      {"grad_ratio_init", "‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖ at initialisation",
+       [](const TrialRecord& t) { return optional_number(t.value(kGradRatioInit)); }},
+      {"grad_ratio_final", "the same after training",
+       [](const TrialRecord& t) { return optional_number(t.value(kGradRatioFinal)); }},
+      {"seq_per_s", "training sequences per second",
+       [](const TrialRecord& t) { return optional_number(t.value(kSequencesPerSecond)); }},
+      {"timesteps_per_s", "training timesteps per second",
+       [](const TrialRecord& t) { return optional_number(t.value(kTimestepsPerSecond)); }},
+      {"gflops", "GFLOP/s of model math in training",
+       [](const TrialRecord& t) { return optional_number(t.value(kGflops)); }},
+      {"peak_memory_mb", "the process's peak resident memory, MiB",
+       [](const TrialRecord& t) { return optional_number(t.value(kPeakMemoryMb)); }},
+      {"wall_s", "the trial's wall time, seconds",
+       [](const TrialRecord& t) {
+         const auto seconds = t.value(kWallSeconds);
+         return seconds ? fmt::format("{:.1f}", *seconds) : "-";
+       }},
+      {"message", "why the trial did not complete", [](const TrialRecord& t) { return t.message; }},
+  };
+  return columns;
+}
+
+bool is_seed(const SummaryTable::Column& column) {
+  return column.from_spec && column.path == "seed";
+}
+
+// Whether a spec column has more than one value across the rows.
+bool varies(const SummaryTable& table, std::size_t column) {
+  return std::any_of(table.rows.begin(), table.rows.end(),
+                     [&](const auto& row) { return row[column] != table.rows.front()[column]; });
+}
+
+}  // namespace
+
+std::optional<std::size_t> SummaryTable::find(const std::string& name_or_path) const {
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (columns[c].name == name_or_path || columns[c].path == name_or_path) return c;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> spec_values(const nlohmann::ordered_json& spec) {
+  std::vector<std::pair<std::string, std::string>> values;
+  flatten(spec, "", values);
+  std::erase_if(values, [](const auto& v) { return v.first == "trial"; });
+  return values;
+}
+
+SummaryTable summarize(const RunRecord& run) {
+  SummaryTable table;
+  table.columns.push_back({"trial", "trial", false, "the trial's number in the experiment"});
+  // The spec's keys, in the order of the first trial's spec (every trial has the same keys,
+  // except for task-specific ones: those are appended as they appear).
+  std::vector<std::string> paths;
+  for (const auto& trial : run.trials) {
+    for (const auto& [path, value] : spec_values(trial.spec)) {
+      if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+    }
+  }
+  std::map<std::string, int> uses;  // short name → how many columns would have it
+  for (const auto& path : paths) ++uses[short_name(path)];
+  for (const auto& result : result_columns()) ++uses[result.name];
+  for (const auto& path : paths) {
+    table.columns.push_back({uses[short_name(path)] > 1 ? path : short_name(path), path, true});
+  }
+  for (const auto& result : result_columns()) {
+    table.columns.push_back({result.name, result.name, false, result.meaning});
+  }
+  for (const auto& trial : run.trials) {
+    auto& row = table.rows.emplace_back();
+    row.push_back(std::to_string(trial.trial));
+    const auto values = spec_values(trial.spec);
+    for (const auto& path : paths) {
+      const auto it = std::find_if(values.begin(), values.end(),
+                                   [&](const auto& v) { return v.first == path; });
+      row.push_back(it == values.end() ? "-" : it->second);
+    }
+    for (const auto& result : result_columns()) row.push_back(result.value(trial));
+  }
+  return table;
+}
+
+std::vector<std::string> default_columns(const SummaryTable& table) {
+  std::vector<std::string> names{"trial"};
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& column = table.columns[c];
+    if (column.from_spec && !is_seed(column) && varies(table, c)) names.push_back(column.name);
+  }
+  // A result the same in every trial is listed above the table instead (one trial: all shown).
+  for (const auto& name : kDefaultResultColumns) {
+    const std::size_t c = *table.find(name);
+    if (table.rows.size() == 1 ? table.rows.front()[c] != "-" : varies(table, c)) {
+      names.push_back(name);
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> constant_settings(const SummaryTable& table) {
+  std::vector<std::string> settings;
+  if (table.rows.empty()) return settings;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& column = table.columns[c];
+    const bool shown_result =
+        !column.from_spec && std::find(kDefaultResultColumns.begin(), kDefaultResultColumns.end(),
+                                       column.name) != kDefaultResultColumns.end();
+    const bool constant =
+        table.rows.size() > 1 && !varies(table, c) && table.rows.front()[c] != "-";
+    if ((column.from_spec && !is_seed(column) && !varies(table, c)) || (shown_result && constant)) {
+      settings.push_back(fmt::format("{}: {}", column.name, table.rows.front()[c]));
+    }
+  }
+  return settings;
+}
+
+std::vector<std::string> select_columns(const SummaryTable& table,
+                                        const std::vector<std::string>& requested) {
+  std::vector<std::string> known, selected{"trial"};
+  for (const auto& column : table.columns) known.push_back(column.name);
+  for (const auto& name : requested) {
+    if (name == "all") {
+      selected.insert(selected.end(), known.begin() + 1, known.end());  // the trial is first
+      continue;
+    }
+    const auto c = table.find(name);
+    if (!c) {
+      throw ConfigError(fmt::format("--columns: unknown column '{}'{}; the columns: all, {}", name,
+                                    suggestion(name, known), fmt::join(known, ", ")));
+    }
+    if (*c != 0) selected.push_back(table.columns[*c].name);
+  }
+  return selected;
+}
+
+std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& names) {
+  if (table.rows.empty()) return "(no finished trials)\n";
+  std::vector<std::size_t> columns, width;
+  for (const auto& name : names) {
+    columns.push_back(*table.find(name));
+    width.push_back(name.size());
+  }
+  for (const auto& row : table.rows) {
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      width[i] = std::max(width[i], row[columns[i]].size());
+  }
+  std::string out;
+  const auto constants = constant_settings(table);
+  if (!constants.empty()) out += fmt::format("Every trial: {}.\n\n", fmt::join(constants, ", "));
+  out += "|";
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    out += fmt::format(" {:<{}} |", names[i], width[i]);
   out += "\n|";
   for (std::size_t w : width) out += std::string(w + 2, '-') + "|";
   out += "\n";
-  for (const auto& row : rows) {
+  for (const auto& row : table.rows) {
     out += "|";
-    for (std::size_t c = 0; c < row.size(); ++c)
-      out += fmt::format(" {:<{}} |", row[c].second, width[c]);
+    for (std::size_t i = 0; i < columns.size(); ++i)
+      out += fmt::format(" {:<{}} |", row[columns[i]], width[i]);
     out += "\n";
+  }
+  const std::size_t trial = *table.find("trial"), status = *table.find("status"),
+                    message = *table.find("message");
+  std::string notes;
+  for (const auto& row : table.rows) {
+    if (row[status] != "complete") {
+      notes += fmt::format("- trial {} {}: {}\n", row[trial], row[status], row[message]);
+    }
+  }
+  if (!notes.empty()) out += "\n" + notes;
+  return out;
+}
+
+std::string summary_legend(const SummaryTable& table, const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) {
+    const auto& column = table.columns[*table.find(name)];
+    if (!column.meaning.empty()) out += fmt::format("- {}: {}\n", column.name, column.meaning);
+  }
+  return out;
+}
+
+std::string summary_csv(const SummaryTable& table) {
+  auto field = [](const std::string& value) {
+    if (value.find_first_of(",\"\n") == std::string::npos) return value;
+    std::string quoted = "\"";
+    for (char c : value) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  };
+  std::vector<std::string> header;
+  for (const auto& column : table.columns) header.push_back(field(column.name));
+  std::string out = fmt::format("{}\n", fmt::join(header, ","));
+  for (const auto& row : table.rows) {
+    std::vector<std::string> fields;
+    for (const auto& value : row) fields.push_back(field(value));
+    out += fmt::format("{}\n", fmt::join(fields, ","));
   }
   return out;
 }

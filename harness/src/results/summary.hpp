@@ -1,19 +1,67 @@
-// The one-row-per-trial summary: the columns of summary.csv and summary.md, in order.
+// The one-row-per-trial summary of a run, derived from the stored records: the trial number, every
+// key of the trial's spec, then the results. A spec key's column is named by its last component
+// ("T", "cell", "learning_rate"; "task" and "backend" for task.kind and backend.name), or by its
+// whole path when two keys share that name; either name selects it.
+//
+// summary.csv has every column. The table printed after a run (and summary.md) shows the keys that
+// vary between trials and the results named by kDefaultResultColumns, lists what is the same in
+// every trial once above it; --columns picks others.
 #pragma once
 
+#include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "train/trial.hpp"
+#include "results/record.hpp"
 
 namespace harness {
 
-using SummaryRow = std::vector<std::pair<std::string, std::string>>;  // (column, value)
+// Result columns shown by default, in order.
+inline const std::vector<std::string> kDefaultResultColumns{
+    "params",           "status",    "loss",      "vs_chance",
+    "accuracy",         "solved",    "solved_at", "grad_ratio_init",
+    "grad_ratio_final", "seq_per_s", "wall_s"};
 
-SummaryRow summary_row(const TrialResult& result);
+struct SummaryTable {
+  struct Column {
+    std::string name;
+    std::string path;        // the spec key path ("training.learning_rate"); the name for results
+    bool from_spec = false;  // a key of the spec rather than a result
+    std::string meaning;     // results: what the value is, for the legend
+  };
+  std::vector<Column> columns;
+  std::vector<std::vector<std::string>> rows;  // one per trial, a value per column
 
-// The rows as a Markdown table (columns from the first row).
-std::string summary_markdown(const std::vector<SummaryRow>& rows);
+  std::optional<std::size_t> find(const std::string& name_or_path) const;
+};
+
+SummaryTable summarize(const RunRecord& run);
+
+// The spec's keys as "key path" → value text, in the spec's order (no trial number).
+std::vector<std::pair<std::string, std::string>> spec_values(const nlohmann::ordered_json& spec);
+
+// The columns shown when none are asked for: the trial, the spec keys whose values differ between
+// trials (the seed aside), then the default results whose values differ too (with one trial:
+// the default results it has).
+std::vector<std::string> default_columns(const SummaryTable& table);
+
+// "name: value" for every spec key with one value in all trials (the seed aside), and for every
+// default result with one value in all of several trials: what the table leaves out.
+std::vector<std::string> constant_settings(const SummaryTable& table);
+
+// The trial, then the requested columns (names or key paths; "all" for every one) by name.
+// Throws ConfigError naming an unknown one, with the closest known name.
+std::vector<std::string> select_columns(const SummaryTable& table,
+                                        const std::vector<std::string>& requested);
+
+// The table as Markdown with the given columns; constant settings above it and a line for each
+// trial that did not complete below it.
+std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& columns);
+
+// What each of the given result columns means, one "- name: meaning" line each.
+std::string summary_legend(const SummaryTable& table, const std::vector<std::string>& columns);
+
+// Every column, one line per trial.
+std::string summary_csv(const SummaryTable& table);
 
 }  // namespace harness

@@ -1,8 +1,27 @@
 #include "tasks/adding.hpp"
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 namespace harness {
+
+const TaskKind kAddingTask{
+    .name = "adding",
+    .min_length = 2,  // room for the two markers
+    .own_keys = {"placement"},
+    .read_options = [](const Settings& task) -> std::shared_ptr<const TaskOptions> {
+      auto options = std::make_shared<AddingOptions>();
+      options->placement =
+          task.choice("placement", options->placement, kPlacementNames, "placement");
+      return options;
+    },
+    .make = [](const TaskSpec& spec) -> std::unique_ptr<Task> {
+      return std::make_unique<AddingTask>(spec.length, options_of<AddingOptions>(spec).placement);
+    }};
+
+void AddingOptions::write(nlohmann::ordered_json& task) const {
+  task["placement"] = name_of(kPlacementNames, placement);
+}
 
 namespace {
 // Uniform integer in [first, last), with last > first.
@@ -13,13 +32,13 @@ int uniform_int(std::mt19937_64& rng, int first, int last) {
 
 std::pair<int, int> AddingTask::marker_positions(std::mt19937_64& rng) const {
   const int T = length_;
-  if (placement_ == "anywhere") {
+  if (placement_ == Placement::Anywhere) {
     const int first = uniform_int(rng, 0, T);
     int second = uniform_int(rng, 0, T - 1);
     if (second >= first) ++second;  // distinct from the first
     return {std::min(first, second), std::max(first, second)};
   }
-  if (placement_ == "pascanu") {
+  if (placement_ == Placement::Pascanu) {
     const int split = std::clamp(T / 10, 1, T - 1);
     const int end = std::max(split + 1, T / 2);
     return {uniform_int(rng, 0, split), uniform_int(rng, split, end)};

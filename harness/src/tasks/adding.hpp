@@ -11,15 +11,26 @@
 #pragma once
 
 #include "tasks/task.hpp"
+#include "tasks/task_kind.hpp"
 
 namespace harness {
 
+enum class Placement { Halves, Anywhere, Pascanu };
+inline constexpr Named<Placement> kPlacementNames[]{{"halves", Placement::Halves},
+                                                    {"anywhere", Placement::Anywhere},
+                                                    {"pascanu", Placement::Pascanu}};
+
+struct AddingOptions final : TaskOptions {
+  Placement placement = Placement::Halves;
+  void write(nlohmann::ordered_json& task) const override;
+};
+
+extern const TaskKind kAddingTask;
+
 class AddingTask final : public Task {
  public:
-  AddingTask(int length, std::string placement)
-      : length_(length), placement_(std::move(placement)) {}
+  AddingTask(int length, Placement placement) : length_(length), placement_(placement) {}
 
-  std::string name() const override { return "adding"; }
   int input_size() const override { return 2; }
   int output_size() const override { return 1; }
   int steps() const override { return length_; }
@@ -35,7 +46,7 @@ class AddingTask final : public Task {
 
  private:
   int length_;
-  std::string placement_;
+  Placement placement_;
 };
 
 }  // namespace harness

@@ -4,6 +4,12 @@
 
 namespace harness {
 
+const TaskKind kCopyMemoryTask{.name = "copy_memory",
+                               .min_length = 1,
+                               .make = [](const TaskSpec& spec) -> std::unique_ptr<Task> {
+                                 return std::make_unique<CopyMemoryTask>(spec.length);
+                               }};
+
 double CopyMemoryTask::chance_loss() const {
   return kCopyLength * std::log(double(kSymbols)) / double(steps());
 }

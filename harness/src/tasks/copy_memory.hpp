@@ -9,8 +9,11 @@
 #pragma once
 
 #include "tasks/task.hpp"
+#include "tasks/task_kind.hpp"
 
 namespace harness {
+
+extern const TaskKind kCopyMemoryTask;
 
 class CopyMemoryTask final : public Task {
  public:
@@ -21,7 +24,6 @@ class CopyMemoryTask final : public Task {
 
   explicit CopyMemoryTask(int delay) : delay_(delay) {}
 
-  std::string name() const override { return "copy_memory"; }
   int input_size() const override { return 10; }
   int output_size() const override { return 10; }
   int steps() const override { return delay_ + 2 * kCopyLength; }

@@ -1,10 +1,6 @@
 #include "task.hpp"
 
-#include <stdexcept>
-
-#include "tasks/adding.hpp"
-#include "tasks/copy_memory.hpp"
-#include "tasks/temporal_order.hpp"
+#include "tasks/task_kind.hpp"
 
 namespace harness {
 
@@ -16,10 +12,7 @@ double Task::accuracy(const std::vector<int>& predicted, const Batch& batch) con
 }
 
 std::unique_ptr<Task> make_task(const TaskSpec& spec) {
-  if (spec.kind == "adding") return std::make_unique<AddingTask>(spec.length, spec.placement);
-  if (spec.kind == "copy_memory") return std::make_unique<CopyMemoryTask>(spec.length);
-  if (spec.kind == "temporal_order") return std::make_unique<TemporalOrderTask>(spec.length);
-  throw std::invalid_argument("unknown task kind " + spec.kind);
+  return spec.kind->make(spec);
 }
 
 }  // namespace harness

@@ -35,7 +35,6 @@ struct Score {
 class Task {
  public:
   virtual ~Task() = default;
-  virtual std::string name() const = 0;
   virtual int input_size() const = 0;   // X
   virtual int output_size() const = 0;  // values or classes per readout
   virtual int steps() const = 0;        // sequence length the model sees

@@ -5,6 +5,12 @@
 
 namespace harness {
 
+const TaskKind kTemporalOrderTask{.name = "temporal_order",
+                                  .min_length = 10,  // room for its two windows, 0.1·T … 0.6·T
+                                  .make = [](const TaskSpec& spec) -> std::unique_ptr<Task> {
+                                    return std::make_unique<TemporalOrderTask>(spec.length);
+                                  }};
+
 namespace {
 // [⌊a·T⌋, ⌊b·T⌋), at least one step wide.
 std::pair<int, int> window(int T, double a, double b) {

@@ -7,14 +7,16 @@
 #pragma once
 
 #include "tasks/task.hpp"
+#include "tasks/task_kind.hpp"
 
 namespace harness {
+
+extern const TaskKind kTemporalOrderTask;
 
 class TemporalOrderTask final : public Task {
  public:
   explicit TemporalOrderTask(int length) : length_(length) {}
 
-  std::string name() const override { return "temporal_order"; }
   int input_size() const override { return 6; }
   int output_size() const override { return 4; }
   int steps() const override { return length_; }

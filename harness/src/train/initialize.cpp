@@ -34,11 +34,6 @@ void fill_orthogonal(float* data, int n, int ld, std::mt19937_64& rng) {
   }
 }
 
-bool ends_with(const std::string& name, const std::string& suffix) {
-  return name.size() >= suffix.size() &&
-         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 }  // namespace
 
 void initialize(Model<float>& model, const InitSpec& init, std::mt19937_64& rng) {
@@ -48,29 +43,42 @@ void initialize(Model<float>& model, const InitSpec& init, std::mt19937_64& rng)
   const CellSpec& cell = model.cell_spec();
   auto input_like = [&](float* data, std::size_t size, int fan_in, int fan_out) {
     const double limit =
-        init.weights == "glorot" ? std::sqrt(6.0 / (fan_in + fan_out)) : init.scale;
+        init.weights == WeightInit::Glorot ? std::sqrt(6.0 / (fan_in + fan_out)) : init.scale;
     fill_uniform(data, size, limit, rng);
   };
   for (const auto& p : model.parameters()) {
     float* data = weights.data() + p.offset;
-    if (ends_with(p.name, ".W_x") || p.name == "head.W_y") {
-      input_like(data, p.size(), p.cols, p.name == "head.W_y" ? p.rows : H);
-    } else if (ends_with(p.name, ".W_h")) {
-      for (int gate = 0; gate < p.rows / H; ++gate) {
-        float* block = data + static_cast<std::size_t>(gate) * H * H;
-        if (init.recurrent == "orthogonal") {
-          fill_orthogonal(block, H, H, rng);
-        } else if (init.recurrent == "identity") {
-          for (int j = 0; j < H; ++j) block[j * H + j] = 1.0f;
-        } else {
-          input_like(block, static_cast<std::size_t>(H) * H, H, H);
+    switch (p.role) {
+      case ParameterRole::InputWeights:
+        input_like(data, p.size(), p.cols, H);
+        break;
+      case ParameterRole::HeadWeights:
+        input_like(data, p.size(), p.cols, p.rows);
+        break;
+      case ParameterRole::RecurrentWeights:
+        for (int gate = 0; gate < p.rows / H; ++gate) {
+          float* block = data + static_cast<std::size_t>(gate) * H * H;
+          switch (init.recurrent) {
+            case RecurrentInit::Orthogonal:
+              fill_orthogonal(block, H, H, rng);
+              break;
+            case RecurrentInit::Identity:
+              for (int j = 0; j < H; ++j) block[j * H + j] = 1.0f;
+              break;
+            case RecurrentInit::Same:
+              input_like(block, static_cast<std::size_t>(H) * H, H, H);
+              break;
+          }
         }
-      }
-    } else if (ends_with(p.name, ".b")) {
-      for (std::size_t g = 0; g < cell.gate_names.size(); ++g) {
-        if (cell.gate_names[g] != "f") continue;
-        std::fill_n(data + g * H, H, static_cast<float>(init.forget_bias));
-      }
+        break;
+      case ParameterRole::Bias:
+        for (std::size_t g = 0; g < cell.gate_names.size(); ++g) {
+          if (cell.gate_names[g] == "f") std::fill_n(data + g * H, H, float(init.forget_bias));
+        }
+        break;
+      case ParameterRole::Extra:
+      case ParameterRole::HeadBias:
+        break;  // zero
     }
   }
 }

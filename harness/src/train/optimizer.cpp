@@ -1,6 +1,7 @@
 #include "train/optimizer.hpp"
 
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 namespace harness {
@@ -68,9 +69,15 @@ class Adam final : public Optimizer {
 }  // namespace
 
 std::unique_ptr<Optimizer> make_optimizer(const TrainingSpec& training, std::size_t size) {
-  if (training.optimizer == "sgd") return std::make_unique<Sgd>(training, size);
-  if (training.optimizer == "adam") return std::make_unique<Adam>(training, size);
-  return std::make_unique<RmsProp>(training, size);
+  switch (training.optimizer) {
+    case OptimizerKind::Sgd:
+      return std::make_unique<Sgd>(training, size);
+    case OptimizerKind::RmsProp:
+      return std::make_unique<RmsProp>(training, size);
+    case OptimizerKind::Adam:
+      return std::make_unique<Adam>(training, size);
+  }
+  throw std::logic_error("make_optimizer: an optimizer kind without a case");
 }
 
 }  // namespace harness

@@ -1,4 +1,6 @@
-// One trial: build the task and model, train, evaluate on the held-out set, and measure.
+// One trial: build the task and model, train, evaluate on the held-out set, and measure. The
+// pieces are in their own files: the step (training_step), clipping, evaluation and its schedule,
+// throughput; this one puts them in order and decides when a trial has diverged.
 #pragma once
 
 #include <atomic>
@@ -32,7 +34,7 @@ const char* to_string(TrialStatus status);
 struct TrialResult {
   TrialSpec spec;
   TrialStatus status = TrialStatus::Complete;
-  std::string note;  // why it diverged, ...
+  std::string message;  // why it diverged, ...
   std::size_t parameter_count = 0;
   double chance_loss = 0;
   std::string solved_criterion;

@@ -1,0 +1,58 @@
+// A run and its trials as the results store holds them. A trial's record is complete: its spec
+// with every key (defaults included), its seed, the environment it ran in, its status and
+// message, the task's "solved" criterion, its metric rows (metric_names.hpp) and its gradient
+// profile. Every export, the summary and the reports are derived from these records, never from
+// the objects a trial produced in memory.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "train/trial.hpp"
+
+namespace harness {
+
+struct MetricRow {
+  int step = 0;
+  std::string metric;
+  double value = 0;
+};
+
+struct TrialRecord {
+  int trial = 0;
+  std::uint64_t seed = 0;
+  nlohmann::ordered_json spec;  // to_json(TrialSpec): nested as in the experiment file
+  std::string status;           // complete | diverged
+  std::string message;          // why it diverged, or ""
+  std::string criterion;        // when the task counts as solved, in words
+  std::string environment;      // id of the environment it ran in (the store's environments)
+  std::vector<MetricRow> metrics;
+  std::vector<double> profile_init, profile_final;  // ‖∂L/∂h⟨t⟩‖, t = 1 … T
+
+  // The last value of a metric, if the trial has it.
+  std::optional<double> value(std::string_view metric) const;
+  // Every (step, value) of a metric, in step order.
+  std::vector<std::pair<int, double>> series(std::string_view metric) const;
+};
+
+// The record of a finished trial (not of an interrupted one: it has nothing to keep).
+TrialRecord make_record(const TrialResult& result);
+
+struct RunRecord {
+  std::string run_id;
+  std::string experiment;         // its name
+  std::string file;               // the experiment file
+  std::string status;             // running | complete | incomplete
+  std::string started, finished;  // UTC, ISO 8601
+  std::string environment;        // JSON: commit, CPU, compiler, libraries, plugins
+  std::string experiment_yaml;    // as run, every --set applied
+  int trials_planned = 0;
+  std::vector<TrialRecord> trials;  // finished ones, by trial number
+};
+
+}  // namespace harness

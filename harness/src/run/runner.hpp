@@ -1,0 +1,53 @@
+// Running an experiment outside any user interface: its trials on worker threads (as many at
+// once as fit the cores), each finished trial stored as it finishes, the run's status kept in
+// the store, and the run's folder exported from the store at the end. The caller watches through
+// a RunObserver (called from the worker threads) and stops the run by setting `stop`: running
+// trials end at their next step, finished ones stay, and the run is marked incomplete.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "experiment/spec.hpp"
+#include "registry.hpp"
+#include "results/record.hpp"
+#include "train/trial.hpp"
+
+namespace harness {
+
+struct RunOptions {
+  std::filesystem::path store = "results/harness.sqlite";
+  std::filesystem::path folder;      // empty: results/<experiment>/<run id>
+  int jobs = 0;                      // trials at once; 0: as many as the cores hold
+  std::vector<std::string> columns;  // summary.md's columns (summary.hpp); empty: the default
+  std::string run_id;                // empty: the UTC time and the process id
+};
+
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void run_started(const RunRecord& /*run*/, int /*jobs*/,
+                           const std::filesystem::path& /*folder*/) {}
+  virtual void trial_started(const TrialSpec& /*trial*/) {}
+  virtual void progress(const Progress& /*progress*/) {}
+  virtual void trial_finished(const TrialSpec& /*trial*/, const TrialRecord& /*record*/) {}
+};
+
+struct RunOutcome {
+  RunRecord run;  // as the store holds it at the end
+  std::filesystem::path folder;
+  std::string failure;  // the trial that threw and why; "" when none did
+};
+
+// Runs every trial of `experiment`. A trial that throws stops the run (marked incomplete) and is
+// named in `failure`. Throws std::runtime_error when the store cannot be opened or written.
+RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
+                          const RunOptions& options, RunObserver& observer,
+                          std::atomic<bool>& stop);
+
+// Trials at once when none is asked for: as many as the cores hold, given each trial's threads.
+int automatic_jobs(const ExperimentSpec& experiment);
+
+}  // namespace harness

@@ -1,0 +1,14 @@
+#include "tasks/task_kind.hpp"
+
+#include "tasks/adding.hpp"
+#include "tasks/copy_memory.hpp"
+#include "tasks/temporal_order.hpp"
+
+namespace harness {
+
+std::span<const TaskKind* const> task_kinds() {
+  static const TaskKind* const table[]{&kAddingTask, &kCopyMemoryTask, &kTemporalOrderTask};
+  return table;
+}
+
+}  // namespace harness

@@ -1,0 +1,160 @@
+// The runner in-process: a grid over learning rate × optimizer gives summary rows that name their
+// learning rate and optimizer, and every file of the run's folder agrees with the store's rows.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "results/summary.hpp"
+#include "run/runner.hpp"
+#include "support/plugins.hpp"
+
+namespace harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* kGrid = R"(name: grid
+tasks: [{kind: adding, T: 8, eval_sequences: 32}]
+models: [{cell: gru, hidden: 6}]
+backend: {name: naive}
+training:
+  optimizer: [sgd, adam]
+  learning_rate: [0.01, 0.001]
+  batch: 4
+  steps: 20
+  eval_every: 10
+)";
+
+KnownNames builtin_names() {
+  KnownNames known;
+  for (const auto& c : test::builtin_plugins().cells()) known.cells.push_back(c.name);
+  for (const auto& b : test::builtin_plugins().backends()) known.backends.push_back(b.name);
+  return known;
+}
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A CSV file without quoted fields, as rows of column → value.
+std::vector<std::map<std::string, std::string>> read_csv(const fs::path& file) {
+  std::stringstream in(read(file));
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  std::stringstream names(line);
+  for (std::string name; std::getline(names, name, ',');) header.push_back(name);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    std::stringstream fields(line);
+    auto& row = rows.emplace_back();
+    std::string field;
+    for (std::size_t c = 0; c < header.size() && std::getline(fields, field, ','); ++c) {
+      row[header[c]] = field;
+    }
+  }
+  return rows;
+}
+
+// Rows of a query, each as its columns' text.
+std::vector<std::vector<std::string>> query(const fs::path& database, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::vector<std::string>> rows;
+  EXPECT_EQ(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_exec(
+      db, sql.c_str(),
+      [](void* out, int n, char** values, char**) {
+        auto& row = static_cast<std::vector<std::vector<std::string>>*>(out)->emplace_back();
+        for (int i = 0; i < n; ++i) row.emplace_back(values[i] ? values[i] : "");
+        return 0;
+      },
+      &rows, nullptr);
+  sqlite3_close(db);
+  return rows;
+}
+
+class Runner : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    folder_ = fs::path(testing::TempDir()) / "runner_test";
+    fs::remove_all(folder_);
+    const auto spec = parse_experiment(kGrid, "grid.yaml", {}, builtin_names());
+    RunObserver quiet;
+    std::atomic<bool> stop{false};
+    outcome_ =
+        run_experiment(spec, test::builtin_plugins(),
+                       {.store = folder_ / "store.sqlite", .folder = folder_ / "run"}, quiet, stop);
+  }
+  fs::path folder_;
+  RunOutcome outcome_;
+};
+
+TEST_F(Runner, SummaryRowsNameTheirLearningRateAndOptimizer) {
+  ASSERT_TRUE(outcome_.failure.empty()) << outcome_.failure;
+  EXPECT_EQ(outcome_.run.status, "complete");
+  const SummaryTable table = summarize(outcome_.run);
+  const auto shown = default_columns(table);
+  ASSERT_GE(shown.size(), 3u);
+  // The trial, then the two keys the grid varies; everything constant is listed above the table.
+  EXPECT_EQ(std::vector(shown.begin(), shown.begin() + 3),
+            (std::vector<std::string>{"trial", "optimizer", "learning_rate"}));
+  const std::string markdown = summary_markdown(table, shown);
+  EXPECT_NE(markdown.find("| 0     | sgd       | 0.01          |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("| 3     | adam      | 0.001         |"), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("Every trial: task: adding, T: 8,"), std::string::npos) << markdown;
+}
+
+TEST_F(Runner, ExportsAgreeWithTheStore) {
+  const fs::path store = folder_ / "store.sqlite", run = folder_ / "run";
+  const std::string id = outcome_.run.run_id;
+
+  // run.json: every trial's complete spec, as stored.
+  const auto document = nlohmann::ordered_json::parse(read(run / "run.json"));
+  const auto specs =
+      query(store, "SELECT trial, spec FROM trials WHERE run_id = '" + id + "' ORDER BY trial");
+  ASSERT_EQ(specs.size(), 4u);
+  ASSERT_EQ(document["trials"].size(), 4u);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    EXPECT_EQ(document["trials"][i]["spec"], nlohmann::ordered_json::parse(specs[i][1]));
+    EXPECT_EQ(document["trials"][i]["spec"]["training"].size(), 13u);  // every training key
+  }
+
+  // summary.csv: the final held-out loss and the grid's keys, as stored.
+  const auto summary = read_csv(run / "summary.csv");
+  const auto losses = query(store, "SELECT trial, value FROM metrics WHERE run_id = '" + id +
+                                       "' AND metric = 'final.eval_loss' ORDER BY trial");
+  ASSERT_EQ(summary.size(), 4u);
+  ASSERT_EQ(losses.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(summary[i].at("trial"), losses[i][0]);
+    EXPECT_NEAR(std::stod(summary[i].at("loss")), std::stod(losses[i][1]),
+                1e-3 * std::stod(losses[i][1]));
+    const auto spec = nlohmann::ordered_json::parse(specs[i][1]);
+    EXPECT_EQ(summary[i].at("optimizer"), spec["training"]["optimizer"]);
+    EXPECT_EQ(std::stod(summary[i].at("learning_rate")), spec["training"]["learning_rate"]);
+  }
+
+  // curves.csv: one row per trial and evaluation step, the values as stored.
+  const auto curves = read_csv(run / "curves.csv");
+  const auto evaluations = query(store, "SELECT trial, step, value FROM metrics WHERE run_id = '" +
+                                            id + "' AND metric = 'eval_loss' ORDER BY trial, step");
+  ASSERT_EQ(curves.size(), evaluations.size());
+  ASSERT_EQ(curves.size(), 4u * 2u);  // steps 10 and 20
+  for (std::size_t i = 0; i < curves.size(); ++i) {
+    EXPECT_EQ(curves[i].at("trial"), evaluations[i][0]);
+    EXPECT_EQ(curves[i].at("step"), evaluations[i][1]);
+    EXPECT_NEAR(std::stod(curves[i].at("eval_loss")), std::stod(evaluations[i][2]),
+                1e-5 * std::stod(evaluations[i][2]));
+  }
+}
+
+}  // namespace
+}  // namespace harness
