@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/files.hpp"
 #include "support/run_harness.hpp"
 
 namespace harness {
@@ -35,13 +36,6 @@ fs::path scratch(const std::string& name) {
   return folder;
 }
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 fs::path write(const fs::path& file, const std::string& text) {
   std::ofstream(file) << text;
   return file;
@@ -49,7 +43,7 @@ fs::path write(const fs::path& file, const std::string& text) {
 
 // summary.csv without the columns that measure time and memory.
 std::string summary_without_timing(const fs::path& folder) {
-  std::stringstream in(read(folder / "summary.csv"));
+  std::stringstream in(test::read_text(folder / "summary.csv"));
   std::string line, out;
   std::vector<bool> keep;
   while (std::getline(in, line)) {
@@ -117,7 +111,7 @@ training:
   const auto note = query(folder / "store.sqlite", "SELECT message FROM trials WHERE trial = 0");
   ASSERT_EQ(note.size(), 1u);
   EXPECT_NE(note[0].find(" at step "), std::string::npos) << note[0];
-  EXPECT_NE(read(folder / "out" / "summary.md").find("diverged"), std::string::npos);
+  EXPECT_NE(test::read_text(folder / "out" / "summary.md").find("diverged"), std::string::npos);
 }
 
 TEST(Run, InvalidExperimentStopsBeforeAnyWork) {
@@ -159,8 +153,9 @@ TEST(Run, ColumnsPicksTheTablesColumns) {
   EXPECT_NE(result.output.find("| trial | cell     | hidden | loss    | gflops "),
             std::string::npos)
       << result.output;
-  EXPECT_NE(read(folder / "out" / "summary.md").find("| trial | cell     | hidden | loss"),
-            std::string::npos);
+  EXPECT_NE(
+      test::read_text(folder / "out" / "summary.md").find("| trial | cell     | hidden | loss"),
+      std::string::npos);
 }
 
 TEST(Run, StoreOfAnotherSchemaIsRefused) {
@@ -194,9 +189,10 @@ training: {steps: [5, 100000000], batch: 4, eval_every: 5, stop_when_solved: fal
     _exit(127);
   }
   // Wait until the first trial has finished and the second one is training.
-  for (int i = 0; i < 600 && read(log).find("trial 1: step") == std::string::npos &&
-                  read(log).find("[2/2] adding T=20 gru h8 on blasx1 steps=100000000: started") ==
-                      std::string::npos;
+  for (int i = 0;
+       i < 600 && test::read_text(log).find("trial 1: step") == std::string::npos &&
+       test::read_text(log).find("[2/2] adding T=20 gru h8 on blasx1 steps=100000000: started") ==
+           std::string::npos;
        ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -204,18 +200,18 @@ training: {steps: [5, 100000000], batch: 4, eval_every: 5, stop_when_solved: fal
   kill(pid, SIGINT);
   int status = 0;
   waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status)) << read(log);
-  EXPECT_EQ(WEXITSTATUS(status), 130) << read(log);
+  ASSERT_TRUE(WIFEXITED(status)) << test::read_text(log);
+  EXPECT_EQ(WEXITSTATUS(status), 130) << test::read_text(log);
 
   const fs::path store = folder / "store.sqlite";
   EXPECT_EQ(query(store, "SELECT status FROM runs"), std::vector<std::string>{"incomplete"});
   EXPECT_EQ(query(store, "SELECT trial || ':' || status FROM trials"),
             std::vector<std::string>{"0:complete"});
-  const auto run = nlohmann::json::parse(read(folder / "out" / "run.json"));
+  const auto run = nlohmann::json::parse(test::read_text(folder / "out" / "run.json"));
   EXPECT_EQ(run["status"], "incomplete");
   EXPECT_EQ(run["trials"].size(), 1u);
   EXPECT_EQ(run["trials_planned"], 2);
-  EXPECT_NE(read(folder / "out" / "summary.md").find("incomplete"), std::string::npos);
+  EXPECT_NE(test::read_text(folder / "out" / "summary.md").find("incomplete"), std::string::npos);
 }
 
 }  // namespace

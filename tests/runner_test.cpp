@@ -11,6 +11,7 @@
 
 #include "results/summary.hpp"
 #include "run/runner.hpp"
+#include "support/files.hpp"
 #include "support/plugins.hpp"
 
 namespace harness {
@@ -37,16 +38,9 @@ KnownNames builtin_names() {
   return known;
 }
 
-std::string read(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // A CSV file without quoted fields, as rows of column → value.
 std::vector<std::map<std::string, std::string>> read_csv(const fs::path& file) {
-  std::stringstream in(read(file));
+  std::stringstream in(test::read_text(file));
   std::string line;
   std::getline(in, line);
   std::vector<std::string> header;
@@ -117,7 +111,7 @@ TEST_F(Runner, ExportsAgreeWithTheStore) {
   const std::string id = outcome_.run.run_id;
 
   // run.json: every trial's complete spec, as stored.
-  const auto document = nlohmann::ordered_json::parse(read(run / "run.json"));
+  const auto document = nlohmann::ordered_json::parse(test::read_text(run / "run.json"));
   const auto specs =
       query(store, "SELECT trial, spec FROM trials WHERE run_id = '" + id + "' ORDER BY trial");
   ASSERT_EQ(specs.size(), 4u);
