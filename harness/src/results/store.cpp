@@ -98,12 +98,15 @@ ResultsStore::ResultsStore(const std::string& path) : path_(path) {
     throw std::runtime_error(fmt::format("cannot open the results store {}: {}", path, message));
   }
   sqlite3_busy_timeout(db_, 10000);
-  Statement version(db_, "PRAGMA user_version");
-  version.next();
-  const int found = version.integer(0);
-  Statement tables(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-  tables.next();
-  if (found == 0 && tables.integer(0) == 0) {
+  // Statements are finalized before the database may be closed below.
+  const auto single_integer = [this](const char* sql) {
+    Statement statement(db_, sql);
+    statement.next();
+    return statement.integer(0);
+  };
+  const int found = single_integer("PRAGMA user_version");
+  const int tables = single_integer("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+  if (found == 0 && tables == 0) {
     execute(std::string("BEGIN;") + kSchema + "COMMIT;");
   } else if (found != kSchemaVersion) {
     sqlite3_close(db_);
