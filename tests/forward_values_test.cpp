@@ -149,7 +149,8 @@ TEST_P(ForwardValuesTest, MatchesEquationsWorkedByHand) {
   }
   const auto views = p.layout.views(std::span<const double>(p.arena));
   const std::vector<ConstMatrixView<double>> parameters(views.begin(), views.end());
-  layer.forward(parameters, {x_data.data(), 4, 2}, 2, {h0.data(), 2, 2}, {c0.data(), 2, 2});
+  layer.forward(parameters, ConstMatrixView<double>(x_data.data(), 4, 2), 2, {h0.data(), 2, 2},
+                {c0.data(), 2, 2});
 
   const bool has_c = layer.spec().has_cell_state;
   for (int t = 0; t < 2; ++t) {

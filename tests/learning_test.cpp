@@ -2,8 +2,6 @@
 // below a tenth of the chance loss) within a fixed budget of steps.
 #include <gtest/gtest.h>
 
-#include <atomic>
-
 #include "support/plugins.hpp"
 #include "tasks/adding.hpp"
 #include "train/trial.hpp"
@@ -30,9 +28,7 @@ TrialSpec adding_at_20(const std::string& cell) {
 }
 
 TEST(Learning, LstmSolvesAddingAtT20WithinTheBudget) {
-  const std::atomic<bool> stop{false};
-  const TrialResult result =
-      run_trial(adding_at_20("lstm"), test::builtin_plugins(), stop, [](const Progress&) {});
+  const TrialResult result = run_trial(adding_at_20("lstm"), test::builtin_plugins(), {});
   EXPECT_EQ(result.status, TrialStatus::Complete) << result.message;
   EXPECT_TRUE(result.solved) << "held-out MSE " << result.eval_loss << " after " << result.steps_run
                              << " steps";

@@ -135,10 +135,11 @@ TEST(Run, UnknownColumnStopsBeforeAnyWork) {
       run_harness(fmt_args(HARNESS_SMOKE_EXPERIMENT, folder / "out", folder / "store.sqlite") +
                   " --columns 'trial, cell,lss'");
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.output.rfind("harness: --columns: unknown column 'lss'; did you mean 'loss'?; "
-                                "the columns: all, trial, task, T, eval_sequences, placement, "
-                                "cell, hidden,",
-                                0),
+  EXPECT_EQ(result.output.rfind(
+                "harness: --columns: unknown column 'lss'; did you mean 'loss'?; "
+                "the columns: all, trial, task, T, eval_sequences, carry_state, placement, "
+                "cell, hidden,",
+                0),
             0u)
       << result.output;
   EXPECT_FALSE(fs::exists(folder / "store.sqlite"));

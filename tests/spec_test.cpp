@@ -157,7 +157,7 @@ TEST(SpecErrors, OutOfRange) {
 TEST(SpecErrors, UnknownTaskListsTheAvailableOnes) {
   EXPECT_EQ(error_of("name: t\ntasks: [{kind: adder, T: 5}]\nmodels: [{cell: lstm}]\n"),
             "test.yaml:2:16: tasks[0].kind: unknown task 'adder'; did you mean 'adding'?; "
-            "available: adding, copy_memory, temporal_order");
+            "available: adding, copy_memory, temporal_order, lm, agreement");
 }
 
 // Names become typed values at validation: an unknown one never gets past it.

@@ -65,7 +65,7 @@ void Layer<Scalar>::resize(int steps, int batch) {
 
 template <class Scalar>
 void Layer<Scalar>::forward(std::span<const ConstMatrixView<Scalar>> parameters,
-                            ConstMatrixView<Scalar> x, int steps, ConstMatrixView<Scalar> h0,
+                            SequenceInput<Scalar> x, int steps, ConstMatrixView<Scalar> h0,
                             ConstMatrixView<Scalar> c0) {
   resize(steps, h0.rows);
   copy_rows(h0, states_.view().row_block(0, batch_));
@@ -74,12 +74,62 @@ void Layer<Scalar>::forward(std::span<const ConstMatrixView<Scalar>> parameters,
   // gates = x·W_xᵀ + b for every step at once
   const auto bias = parameters[kBias];
   for (int r = 0; r < gates_.rows(); ++r) std::copy_n(bias.data, bias.cols, gates_.view().row(r));
-  backend_.gemm(Transpose::No, x, Transpose::Yes, parameters[kInputWeights], Scalar(1), Scalar(1),
-                gates_.view());
+  if (x.is_tokens) {
+    gather_input_weights(parameters[kInputWeights], x.tokens);
+  } else {
+    backend_.gemm(Transpose::No, x.dense, Transpose::Yes, parameters[kInputWeights], Scalar(1),
+                  Scalar(1), gates_.view());
+  }
 
   backend_.parallel_for(static_cast<int>(slices_.size()), [&](int slice) {
     for (int t = 0; t < steps_; ++t) cell_.forward(forward_step(parameters, t, slices_[slice]));
   });
+}
+
+// A one-hot x⟨t⟩ = e_v makes x⟨t⟩·W_xᵀ the column v of W_x. The columns are gathered as rows of a
+// transposed copy, made once per pass, so that each token reads G·H contiguous values.
+template <class Scalar>
+void Layer<Scalar>::gather_input_weights(ConstMatrixView<Scalar> input_weights,
+                                         std::span<const int> tokens) {
+  if (static_cast<int>(tokens.size()) != gates_.rows()) {
+    throw std::invalid_argument("layer: " + std::to_string(tokens.size()) + " tokens for " +
+                                std::to_string(gates_.rows()) + " rows (T·B)");
+  }
+  const int X = input_size_, width = gates_.cols();
+  token_weights_.resize(X, width);
+  for (int j = 0; j < width; ++j) {
+    for (int v = 0; v < X; ++v) token_weights_(v, j) = input_weights(j, v);
+  }
+  for (int r = 0; r < gates_.rows(); ++r) {
+    const int v = tokens[r];
+    if (v < -1 || v >= X) {
+      throw std::invalid_argument("layer: token " + std::to_string(v) + " outside [-1, " +
+                                  std::to_string(X) + ")");
+    }
+    if (v < 0) continue;  // a zero input row
+    const Scalar* column = token_weights_.view().row(v);
+    Scalar* gates = gates_.view().row(r);
+    for (int j = 0; j < width; ++j) gates[j] += column[j];
+  }
+}
+
+// ∂W_x[:, v] += Σ over the rows whose token is v of d_gates_x: the transpose of the gather,
+// summed in row order (deterministic), into W_xᵀ's layout first and then added to ∂W_x.
+template <class Scalar>
+void Layer<Scalar>::scatter_input_weight_gradients(std::span<const int> tokens,
+                                                   MatrixView<Scalar> input_weight_gradients) {
+  const int X = input_size_, width = d_gates_x_.cols();
+  token_weights_.resize(X, width);
+  token_weights_.fill(Scalar(0));
+  for (int r = 0; r < d_gates_x_.rows(); ++r) {
+    if (tokens[r] < 0) continue;
+    const Scalar* d_gates = d_gates_x_.view().row(r);
+    Scalar* sum = token_weights_.view().row(tokens[r]);
+    for (int j = 0; j < width; ++j) sum[j] += d_gates[j];
+  }
+  for (int j = 0; j < width; ++j) {
+    for (int v = 0; v < X; ++v) input_weight_gradients(j, v) += token_weights_(v, j);
+  }
 }
 
 template <class Scalar>
@@ -122,10 +172,9 @@ ConstMatrixView<Scalar> Layer<Scalar>::initial_cell_gradient() const {
 
 template <class Scalar>
 void Layer<Scalar>::backward(std::span<const ConstMatrixView<Scalar>> parameters,
-                             std::span<const MatrixView<Scalar>> gradients,
-                             ConstMatrixView<Scalar> x, ConstMatrixView<Scalar> dy,
-                             ConstMatrixView<Scalar> dh_final, ConstMatrixView<Scalar> dc_final,
-                             MatrixView<Scalar> dx) {
+                             std::span<const MatrixView<Scalar>> gradients, SequenceInput<Scalar> x,
+                             ConstMatrixView<Scalar> dy, ConstMatrixView<Scalar> dh_final,
+                             ConstMatrixView<Scalar> dc_final, MatrixView<Scalar> dx) {
   // ∂L/∂h⟨t⟩ starts as the output gradient (and the final-state gradient at T); each step then
   // adds what flows back into h⟨t−1⟩.
   const int last = steps_ * batch_;
@@ -194,22 +243,25 @@ BackwardStep<Scalar> Layer<Scalar>::backward_step(
 template <class Scalar>
 void Layer<Scalar>::whole_sequence_weight_gradients(
     std::span<const ConstMatrixView<Scalar>> parameters,
-    std::span<const MatrixView<Scalar>> gradients, ConstMatrixView<Scalar> x,
-    MatrixView<Scalar> dx) {
+    std::span<const MatrixView<Scalar>> gradients, SequenceInput<Scalar> x, MatrixView<Scalar> dx) {
   const int H = hidden_size_;
   const ConstMatrixView<Scalar> d_gates_x = d_gates_x_.view();
   const ConstMatrixView<Scalar> d_gates_h =
       spec_.separate_recurrent_gradient ? d_gates_h_.view() : d_gates_x_.view();
 
   // ∂W_x += Σ_t d_gates_xᵀ · x⟨t⟩,  ∂b += Σ_t d_gates_x,  ∂x = d_gates_x · W_x
-  backend_.gemm(Transpose::Yes, d_gates_x, Transpose::No, x, Scalar(1), Scalar(1),
-                gradients[kInputWeights]);
+  if (x.is_tokens) {
+    scatter_input_weight_gradients(x.tokens, gradients[kInputWeights]);
+  } else {
+    backend_.gemm(Transpose::Yes, d_gates_x, Transpose::No, x.dense, Scalar(1), Scalar(1),
+                  gradients[kInputWeights]);
+    backend_.gemm(Transpose::No, d_gates_x, Transpose::No, parameters[kInputWeights], Scalar(1),
+                  Scalar(0), dx);
+  }
   Scalar* d_bias = gradients[kBias].data;
   for (int r = 0; r < d_gates_x.rows; ++r) {
     for (int j = 0; j < d_gates_x.cols; ++j) d_bias[j] += d_gates_x(r, j);
   }
-  backend_.gemm(Transpose::No, d_gates_x, Transpose::No, parameters[kInputWeights], Scalar(1),
-                Scalar(0), dx);
 
   // ∂W_h[block] += Σ_t d_gates_h[block]ᵀ · (the block's recurrent input at t)
   for (const auto& block : spec_.recurrent_blocks) {

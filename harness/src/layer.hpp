@@ -19,6 +19,21 @@
 
 namespace harness {
 
+// What a layer reads: a dense sequence x (T·B, X), or token ids (T·B, time-major) standing for
+// one-hot rows of width X, −1 for a row of zeros. Token inputs are never materialised: their
+// input projection is a gather of W_x's columns (an embedding lookup) and its gradient a
+// scatter-add, and ∂L/∂x is not computed for them.
+template <class Scalar>
+struct SequenceInput {
+  SequenceInput(ConstMatrixView<Scalar> x) : dense(x) {}
+  SequenceInput(MatrixView<Scalar> x) : dense(x) {}
+  SequenceInput(std::span<const int> ids) : tokens(ids), is_tokens(true) {}
+
+  ConstMatrixView<Scalar> dense;
+  std::span<const int> tokens;
+  bool is_tokens = false;
+};
+
 template <class Scalar>
 class Layer {
  public:
@@ -29,8 +44,9 @@ class Layer {
   int input_size() const { return input_size_; }
   int hidden_size() const { return hidden_size_; }
 
-  // x: (T·B, X); h0, c0: (B, H) (c0 ignored, and may be empty, without a cell state).
-  void forward(std::span<const ConstMatrixView<Scalar>> parameters, ConstMatrixView<Scalar> x,
+  // x: (T·B, X) or T·B tokens; h0, c0: (B, H) (c0 ignored, and may be empty, without a cell
+  // state). Throws std::invalid_argument for a token outside [−1, X).
+  void forward(std::span<const ConstMatrixView<Scalar>> parameters, SequenceInput<Scalar> x,
                int steps, ConstMatrixView<Scalar> h0, ConstMatrixView<Scalar> c0);
 
   // After forward: h⟨1⟩ … h⟨T⟩ as (T·B, H), and the final states (B, H).
@@ -40,9 +56,9 @@ class Layer {
 
   // Gradients of a loss given dy = ∂L/∂h⟨1…T⟩ (T·B, H) and the final-state gradients (B, H; dc_T
   // empty without a cell state). Adds the parameter gradients to `gradients` (same layout as the
-  // parameters) and writes ∂L/∂x into dx (T·B, X).
+  // parameters) and writes ∂L/∂x into dx (T·B, X) for a dense x (dx is unused for tokens).
   void backward(std::span<const ConstMatrixView<Scalar>> parameters,
-                std::span<const MatrixView<Scalar>> gradients, ConstMatrixView<Scalar> x,
+                std::span<const MatrixView<Scalar>> gradients, SequenceInput<Scalar> x,
                 ConstMatrixView<Scalar> dy, ConstMatrixView<Scalar> dh_final,
                 ConstMatrixView<Scalar> dc_final, MatrixView<Scalar> dx);
 
@@ -61,7 +77,11 @@ class Layer {
                                      RowRange rows);
   void whole_sequence_weight_gradients(std::span<const ConstMatrixView<Scalar>> parameters,
                                        std::span<const MatrixView<Scalar>> gradients,
-                                       ConstMatrixView<Scalar> x, MatrixView<Scalar> dx);
+                                       SequenceInput<Scalar> x, MatrixView<Scalar> dx);
+  // gates += the columns of W_x the tokens pick; ∂W_x += d_gates_x scattered back to them.
+  void gather_input_weights(ConstMatrixView<Scalar> input_weights, std::span<const int> tokens);
+  void scatter_input_weight_gradients(std::span<const int> tokens,
+                                      MatrixView<Scalar> input_weight_gradients);
   // Rows [t·B + rows.first, t·B + rows.first + rows.count) of a time-major matrix.
   template <class View>
   View at_step(View sequence, int t, RowRange rows) const {
@@ -80,6 +100,7 @@ class Layer {
   std::vector<RowRange> slices_;
   Matrix<Scalar> states_, cells_, gates_, workspace_, scratch_;
   Matrix<Scalar> dstates_, dcells_, d_gates_x_, d_gates_h_;
+  Matrix<Scalar> token_weights_;  // (X, G·H): W_xᵀ for token inputs, so a token's column is a row
   // Per slice, the gradients of the extra parameters, summed in slice order after the loop so the
   // result does not depend on which thread ran which slice.
   std::vector<std::vector<Scalar>> slice_extra_gradients_;

@@ -20,5 +20,7 @@ struct UsageError {
 int check_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
+int sample_command(const std::vector<std::string>& args);
+int score_command(const std::vector<std::string>& args);
 
 }  // namespace harness::cli

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "experiment/spec.hpp"
+#include "model/checkpoint.hpp"
 #include "openblas_kernels.hpp"
 #include "registry.hpp"
 
@@ -30,6 +31,9 @@ const std::map<std::string, Command>& commands() {
       {"plugins", {&harness::cli::plugins_command, "list the cells and backends plugins provide"}},
       {"run",
        {&harness::cli::run_command, "run an experiment file (e.g. experiments/long_dep.yaml)"}},
+      {"sample", {&harness::cli::sample_command, "write text with a trained language model"}},
+      {"score",
+       {&harness::cli::score_command, "score text with a trained language model, token by token"}},
   };
   return table;
 }
@@ -75,6 +79,10 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "harness: {}\n", error.what());
   } catch (const harness::ConfigError& error) {
     fmt::print(stderr, "harness: {}\n", error.what());
+  } catch (const harness::CheckpointError& error) {
+    fmt::print(stderr, "harness {}: {}\n", argv[1], error.what());
+  } catch (const harness::SafetensorsError& error) {
+    fmt::print(stderr, "harness {}: {}\n", argv[1], error.what());
   } catch (const std::exception& error) {
     fmt::print(stderr, "harness {}: {}\n", argv[1], error.what());
     return harness::cli::kExitFailure;

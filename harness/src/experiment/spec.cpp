@@ -20,7 +20,7 @@ constexpr const char* kPluginHint =
 
 const std::vector<std::string> kTopKeys{"name",  "description", "seed",    "repeats",
                                         "tasks", "models",      "backend", "training"};
-const std::vector<std::string> kTaskKeys{"kind", "T", "eval_sequences", "training"};
+const std::vector<std::string> kTaskKeys{"kind", "T", "eval_sequences", "carry_state", "training"};
 const std::vector<std::string> kModelKeys{"cell",          "hidden", "layers",
                                           "bidirectional", "init",   "training"};
 const std::vector<std::string> kInitKeys{"weights", "scale", "recurrent", "forget_bias"};
@@ -42,7 +42,7 @@ std::string explain_task_key(const std::string& key) {
                      owners.size() > 1 ? "s" : "");
 }
 
-TaskSpec read_task(const MapReader& r) {
+TaskSpec read_task(const MapReader& r, const std::filesystem::path& folder) {
   const Settings s({r});
   std::vector<std::string> kind_names;
   for (const TaskKind* kind : task_kinds()) kind_names.emplace_back(kind->name);
@@ -56,8 +56,19 @@ TaskSpec read_task(const MapReader& r) {
   r.only_keys(keys, explain_task_key);
   if (!r.has("T")) r.fail_at("T", "missing: the sequence length T of the task, e.g. T: 100");
   task.length = s.integer("T", 0, task.kind->min_length, 100000);
+  if (!task.kind->generated && r.has("eval_sequences")) {
+    r.fail_at("eval_sequences", fmt::format("the {} task is scored on its corpus's held-out "
+                                            "split, not on generated sequences; remove this key",
+                                            task.kind->name));
+  }
   task.eval_sequences = s.integer("eval_sequences", 512, 1, 1000000);
-  if (task.kind->read_options) task.options = task.kind->read_options(s);
+  task.carry_state = s.boolean("carry_state", task.kind->batches_continue);
+  if (task.carry_state && !task.kind->batches_continue) {
+    r.fail_at("carry_state", fmt::format("the {} task's batches are independent sequences: there "
+                                         "is no state to carry from one to the next",
+                                         task.kind->name));
+  }
+  if (task.kind->read_options) task.options = task.kind->read_options(s, {folder, task.length});
   return task;
 }
 
@@ -128,8 +139,9 @@ nlohmann::ordered_json optional_json(const std::optional<double>& value) {
 }  // namespace
 
 nlohmann::ordered_json to_json(const TrialSpec& s) {
-  nlohmann::ordered_json task{
-      {"kind", s.task.kind->name}, {"T", s.task.length}, {"eval_sequences", s.task.eval_sequences}};
+  nlohmann::ordered_json task{{"kind", s.task.kind->name}, {"T", s.task.length}};
+  if (s.task.kind->generated) task["eval_sequences"] = s.task.eval_sequences;
+  task["carry_state"] = s.task.carry_state;
   if (s.task.options) s.task.options->write(task);
   const InitSpec& init = s.model.init;
   const TrainingSpec& t = s.training;
@@ -221,8 +233,14 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
         for (const auto& layer : training_layers) layer.only_keys(kTrainingKeys);
 
         TrialSpec trial;
-        trial.task = read_task(task_reader);
+        trial.task = read_task(task_reader, std::filesystem::path(file).parent_path());
         trial.model = read_model(model_reader, known);
+        if (trial.task.carry_state && trial.model.bidirectional) {
+          model_reader.fail_at("bidirectional",
+                               fmt::format("a bidirectional model cannot carry its state from one "
+                                           "chunk to the next; set {}.carry_state: false",
+                                           task_path));
+        }
         trial.backend =
             read_backend(MapReader(source, child_of(root, "backend"), "backend", point), known);
         trial.training = read_training(Settings(training_layers));

@@ -27,8 +27,9 @@ class TaskOptions {
 
 struct TaskSpec {
   const TaskKind* kind = nullptr;
-  int length = 0;          // T: adding and temporal order sequence length; copy_memory delay
-  int eval_sequences = 0;  // size of the held-out set
+  int length = 0;            // T: the sequence length (copy_memory: the delay; lm: the chunk)
+  int eval_sequences = 0;    // size of the held-out set, for kinds that generate it
+  bool carry_state = false;  // carry the state from batch to batch (kinds whose batches continue)
   std::shared_ptr<const TaskOptions> options;  // null when the kind takes none
 };
 

@@ -132,6 +132,17 @@ bool Settings::boolean(const std::string& key, bool fallback) const {
   return layer ? layer->scalar<bool>(key, "true or false") : fallback;
 }
 
+std::string Settings::required_text(const std::string& key, const char* example) const {
+  const MapReader* layer = find(key);
+  if (!layer) fail(key, fmt::format("missing; e.g. {}", example));
+  return layer->scalar<std::string>(key, "a text");
+}
+
+void Settings::fail(const std::string& key, const std::string& message) const {
+  const MapReader* layer = find(key);
+  (layer ? *layer : layers_.front()).fail_at(key, message);
+}
+
 std::string Settings::choice(const std::string& key, const std::optional<std::string>& fallback,
                              const std::vector<std::string>& options, const char* what,
                              const char* hint) const {

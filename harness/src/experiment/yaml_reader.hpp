@@ -128,6 +128,11 @@ class Settings {
               double max = std::numeric_limits<double>::infinity()) const;
   std::optional<double> optional_positive(const std::string& key) const;
   bool boolean(const std::string& key, bool fallback) const;
+  // A text that must be given; `example` shows how when it is missing.
+  std::string required_text(const std::string& key, const char* example) const;
+
+  // Fails at `key` (where it is given, or at the mapping that lacks it).
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   // One of `options`, by name (what = "optimizer", "cell", ...); a missing key gives `fallback`,
   // or fails when there is none. `hint` ends the message for an unknown one.
   std::string choice(const std::string& key, const std::optional<std::string>& fallback,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace harness {
 
@@ -76,30 +77,67 @@ Model<Scalar>::Model(const Cell& cell, const Backend& backend, const ModelShape&
 }
 
 template <class Scalar>
-ConstMatrixView<Scalar> Model<Scalar>::forward(ConstMatrixView<Scalar> inputs, int steps,
-                                               int batch) {
+void Model<Scalar>::set_initial_state(RecurrentState<Scalar> state) {
+  if (shape_.bidirectional) {
+    throw std::logic_error("a bidirectional model cannot start from a carried state");
+  }
+  initial_ = std::move(state);
+}
+
+template <class Scalar>
+RecurrentState<Scalar> Model<Scalar>::final_state() const {
+  RecurrentState<Scalar> state;
+  for (std::size_t l = 0; l < stack_.size(); ++l) {
+    const Layer<Scalar>& layer = *layers_[l * stack_[l].size()];
+    auto copy = [&](ConstMatrixView<Scalar> from) {
+      Matrix<Scalar> to(from.rows, from.cols);
+      for (int r = 0; r < from.rows; ++r) std::copy_n(from.row(r), from.cols, to.view().row(r));
+      return to;
+    };
+    state.h.push_back(copy(layer.final_hidden()));
+    state.c.push_back(copy(layer.final_cell()));
+  }
+  return state;
+}
+
+template <class Scalar>
+ConstMatrixView<Scalar> Model<Scalar>::forward(SequenceInput<Scalar> inputs, int steps, int batch) {
   steps_ = steps;
   batch_ = batch;
   input_ = inputs;
   const int H = shape_.hidden;
   zeros_.resize(batch, H);
   zeros_.fill(Scalar(0));
+  // The initial state of layer l's forward direction: the carried one, or zeros.
+  auto initial = [&](const std::vector<Matrix<Scalar>>& states, std::size_t l) {
+    const bool carried = l < states.size() && states[l].rows() == batch;
+    return carried ? states[l].view() : ConstMatrixView<Scalar>(zeros_.view());
+  };
   std::size_t layer_index = 0;
   for (std::size_t l = 0; l < stack_.size(); ++l) {
-    const ConstMatrixView<Scalar> in =
-        l == 0 ? inputs : ConstMatrixView<Scalar>(layer_outputs_[l - 1].view());
+    const SequenceInput<Scalar> in =
+        l == 0 ? inputs : SequenceInput<Scalar>(layer_outputs_[l - 1].view());
     auto& out = layer_outputs_[l];
     out.resize(steps * batch, H * static_cast<int>(stack_[l].size()));
     for (std::size_t d = 0; d < stack_[l].size(); ++d) {
       Direction& dir = stack_[l][d];
       Layer<Scalar>& layer = *layers_[layer_index++];
-      ConstMatrixView<Scalar> x = in;
-      if (d == 1) {
-        dir.reversed_input.resize(in.rows, in.cols);
-        reverse_time<Scalar>(in, dir.reversed_input.view(), steps, batch);
+      SequenceInput<Scalar> x = in;
+      if (d == 1 && in.is_tokens) {
+        reversed_tokens_.resize(in.tokens.size());
+        reverse_time<int>(ConstMatrixView<int>(in.tokens.data(), steps * batch, 1),
+                          MatrixView<int>(reversed_tokens_.data(), steps * batch, 1), steps, batch);
+        x = SequenceInput<Scalar>(std::span<const int>(reversed_tokens_));
+      } else if (d == 1) {
+        dir.reversed_input.resize(in.dense.rows, in.dense.cols);
+        reverse_time<Scalar>(in.dense, dir.reversed_input.view(), steps, batch);
         x = dir.reversed_input.view();
       }
-      layer.forward(dir.parameters, x, steps, zeros_.view(), zeros_.view());
+      if (d == 0) {
+        layer.forward(dir.parameters, x, steps, initial(initial_.h, l), initial(initial_.c, l));
+      } else {
+        layer.forward(dir.parameters, x, steps, zeros_.view(), zeros_.view());
+      }
       const auto columns = out.view().col_block(static_cast<int>(d) * H, H);
       if (d == 1) {
         reverse_time<Scalar>(layer.outputs(), columns, steps, batch);
@@ -164,10 +202,10 @@ void Model<Scalar>::backward(ConstMatrixView<Scalar> d_outputs) {
 
   std::size_t layer_index = layers_.size();
   for (std::size_t l = stack_.size(); l-- > 0;) {
-    const ConstMatrixView<Scalar> in =
-        l == 0 ? input_ : ConstMatrixView<Scalar>(layer_outputs_[l - 1].view());
+    const SequenceInput<Scalar> in =
+        l == 0 ? input_ : SequenceInput<Scalar>(layer_outputs_[l - 1].view());
     if (l > 0) {
-      layer_d_outputs_[l - 1].resize(in.rows, in.cols);
+      layer_d_outputs_[l - 1].resize(in.dense.rows, in.dense.cols);
       layer_d_outputs_[l - 1].fill(Scalar(0));
     }
     layer_index -= stack_[l].size();
@@ -176,14 +214,16 @@ void Model<Scalar>::backward(ConstMatrixView<Scalar> d_outputs) {
       Layer<Scalar>& layer = *layers_[layer_index + d];
       const ConstMatrixView<Scalar> dy_columns =
           layer_d_outputs_[l].view().col_block(static_cast<int>(d) * H, H);
-      ConstMatrixView<Scalar> dy = dy_columns, x = in;
+      ConstMatrixView<Scalar> dy = dy_columns;
+      SequenceInput<Scalar> x = in;
       if (d == 1) {
         dir.reversed_dy.resize(steps * batch, H);
         reverse_time<Scalar>(dy_columns, dir.reversed_dy.view(), steps, batch);
         dy = dir.reversed_dy.view();
-        x = dir.reversed_input.view();
+        x = in.is_tokens ? SequenceInput<Scalar>(std::span<const int>(reversed_tokens_))
+                         : SequenceInput<Scalar>(dir.reversed_input.view());
       }
-      dir.dx.resize(in.rows, in.cols);
+      dir.dx.resize(in.dense.rows, in.dense.cols);
       layer.backward(dir.parameters, dir.gradients, x, dy, zeros_.view(), zeros_.view(),
                      dir.dx.view());
       if (l > 0)

@@ -23,7 +23,7 @@
 namespace harness {
 
 struct ModelShape {
-  int input = 0;   // X
+  int input = 0;   // X; for token inputs, the vocabulary size
   int hidden = 0;  // H per direction
   int layers = 1;  // L
   bool bidirectional = false;
@@ -41,6 +41,13 @@ struct NamedParameter {
   std::size_t size() const { return static_cast<std::size_t>(rows) * cols; }
 };
 
+// The recurrent state between two forward passes: per layer, h and (for cells with one) c, (B, H)
+// each, of the forward direction.
+template <class Scalar>
+struct RecurrentState {
+  std::vector<Matrix<Scalar>> h, c;
+};
+
 template <class Scalar>
 class Model {
  public:
@@ -53,9 +60,17 @@ class Model {
   std::span<Scalar> gradients() { return gradients_; }
   const CellSpec& cell_spec() const { return layers_.front()->spec(); }
 
-  // Forward over (T·B, X) inputs; returns the head's outputs: (B, output) for LastStep,
-  // (T·B, output) for EveryStep.
-  ConstMatrixView<Scalar> forward(ConstMatrixView<Scalar> inputs, int steps, int batch);
+  // Forward over (T·B, X) inputs or T·B tokens (layer.hpp); returns the head's outputs:
+  // (B, output) for LastStep, (T·B, output) for EveryStep. Starts from the initial state.
+  ConstMatrixView<Scalar> forward(SequenceInput<Scalar> inputs, int steps, int batch);
+
+  // The state the next forward starts from: zeros, unless set to an earlier pass's final state
+  // (truncated BPTT carries it from one chunk to the next; gradients stop there). A state of
+  // another batch size counts as zeros. Unidirectional models only.
+  void set_initial_state(RecurrentState<Scalar> state);
+  void reset_state() { initial_ = {}; }
+  // After forward: the final state of each layer.
+  RecurrentState<Scalar> final_state() const;
 
   // Given ∂L/∂outputs (same shape as forward's result), sets gradients() (overwriting).
   void backward(ConstMatrixView<Scalar> d_outputs);
@@ -86,7 +101,9 @@ class Model {
   std::vector<Scalar> weights_, gradients_;
 
   int steps_ = 0, batch_ = 0;
-  ConstMatrixView<Scalar> input_;
+  SequenceInput<Scalar> input_{ConstMatrixView<Scalar>{}};
+  std::vector<int> reversed_tokens_;  // token inputs, time-reversed for the backward direction
+  RecurrentState<Scalar> initial_;
   std::vector<Matrix<Scalar>> layer_outputs_;  // [layer] (T·B, H·directions)
   std::vector<Matrix<Scalar>> layer_d_outputs_;
   Matrix<Scalar> final_states_, d_final_states_;  // (B, H·directions), many-to-one readout

@@ -8,6 +8,7 @@
 
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
+#include "train/trial.hpp"
 
 namespace harness {
 
@@ -80,6 +81,25 @@ std::string grad_profile_csv(const RunRecord& run, const TrialKeys& keys) {
   return out;
 }
 
+// What each trained language model wrote, trial by trial.
+std::string samples_text(const RunRecord& run) {
+  std::string out;
+  for (std::size_t i = 0; i < run.trials.size(); ++i) {
+    const auto& trial = run.trials[i];
+    if (trial.samples.empty()) continue;
+    const auto& spec = trial.spec;
+    out +=
+        fmt::format("# trial {}: {} h{} on {} (T = {}), {} samples at temperature {}\n\n",
+                    trial.trial, spec["model"]["cell"].get<std::string>(),
+                    spec["model"]["hidden"].get<int>(), spec["task"]["corpus"].get<std::string>(),
+                    spec["task"]["T"].get<int>(), trial.samples.size(), kSampleTemperature);
+    for (std::size_t s = 0; s < trial.samples.size(); ++s) {
+      out += fmt::format("## seed {}\n{}\n\n", s + 1, trial.samples[s]);
+    }
+  }
+  return out;
+}
+
 nlohmann::ordered_json run_json(const RunRecord& run, const SummaryTable& table) {
   nlohmann::ordered_json trials = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < run.trials.size(); ++i) {
@@ -126,6 +146,8 @@ void export_run(const RunRecord& run, const fs::path& folder,
   write_file(folder / "curves.csv", curves_csv(run, keys));
   write_file(folder / "grad_profile.csv", grad_profile_csv(run, keys));
   write_file(folder / "run.json", run_json(run, table).dump(2) + "\n");
+  const std::string samples = samples_text(run);
+  if (!samples.empty()) write_file(folder / "samples.txt", samples);
 }
 
 }  // namespace harness

@@ -36,4 +36,16 @@ inline constexpr std::string_view kGflops = "gflops";
 inline constexpr std::string_view kWallSeconds = "wall_s";
 inline constexpr std::string_view kPeakMemoryMb = "peak_memory_mb";
 
+// Language models: the held-out measure besides the loss, at the end ("final.<measure>"), and
+// each n-gram baseline in it at step 0 ("baseline.<n>-gram.<measure>").
+inline constexpr std::string_view kBitsPerChar = "bits_per_char";
+inline constexpr std::string_view kPerplexity = "perplexity";
+inline std::string final_measure(std::string_view measure) {
+  return "final." + std::string(measure);
+}
+inline std::string baseline(std::string_view name, std::string_view measure) {
+  return "baseline." + std::string(name) + "." + std::string(measure);
+}
+inline constexpr std::string_view kBaselinePrefix = "baseline.";
+
 }  // namespace harness::metric

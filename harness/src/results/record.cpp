@@ -55,6 +55,12 @@ TrialRecord make_record(const TrialResult& r) {
     if (r.eval_accuracy >= 0) add(last, metric::kFinalEvalAccuracy, r.eval_accuracy);
     add(last, metric::kGradRatioFinal, r.grad_ratio_final);
   }
+  if (!r.measure.empty()) {
+    for (const auto& [name, value] : r.baselines) add(0, metric::baseline(name, r.measure), value);
+    if (r.status != TrialStatus::Diverged && last > 0) {
+      add(last, metric::final_measure(r.measure), r.eval_measure);
+    }
+  }
   add(last, metric::kSolved, r.solved ? 1 : 0);
   if (r.steps_to_solve >= 0) add(r.steps_to_solve, metric::kStepsToSolve, r.steps_to_solve);
   add(last, metric::kSequencesPerSecond, r.sequences_per_second);
@@ -64,6 +70,7 @@ TrialRecord make_record(const TrialResult& r) {
   add(last, metric::kPeakMemoryMb, r.peak_memory_mb);
   record.profile_init = r.grad_profile_init;
   record.profile_final = r.grad_profile_final;
+  record.samples = r.samples;
   return record;
 }
 

@@ -33,6 +33,7 @@ struct TrialRecord {
   std::string environment;      // id of the environment it ran in (the store's environments)
   std::vector<MetricRow> metrics;
   std::vector<double> profile_init, profile_final;  // ‖∂L/∂h⟨t⟩‖, t = 1 … T
+  std::vector<std::string> samples;                 // text a trained language model wrote
 
   // The last value of a metric, if the trial has it.
   std::optional<double> value(std::string_view metric) const;

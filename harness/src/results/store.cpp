@@ -26,6 +26,7 @@ constexpr const char* kSchema =
     "CREATE TABLE metrics (run_id TEXT, trial INTEGER, step INTEGER, metric TEXT, value REAL);"
     "CREATE INDEX metrics_by_trial ON metrics (run_id, trial);"
     "CREATE TABLE grad_profile (run_id TEXT, trial INTEGER, phase TEXT, t INTEGER, norm REAL);"
+    "CREATE TABLE samples (run_id TEXT, trial INTEGER, seed INTEGER, text TEXT);"
     "PRAGMA user_version = 2;";
 
 std::string now_utc() {
@@ -177,6 +178,11 @@ void ResultsStore::add_trial(const std::string& run_id, const TrialRecord& r) {
         profile.bind(4, static_cast<int>(t + 1)).bind(5, (*norms)[t]).run();
       }
     }
+    Statement sample(db_, "INSERT INTO samples VALUES (?, ?, ?, ?)");
+    for (std::size_t i = 0; i < r.samples.size(); ++i) {
+      sample.bind(1, run_id).bind(2, r.trial).bind(3, static_cast<int>(i + 1));
+      sample.bind(4, r.samples[i]).run();
+    }
     execute("COMMIT");
   } catch (...) {
     execute("ROLLBACK");
@@ -247,6 +253,12 @@ RunRecord ResultsStore::load_run(const std::string& run_id) const {
     if (trial == by_number.end()) continue;
     TrialRecord& t = run.trials[trial->second];
     (profile.text(1) == "init" ? t.profile_init : t.profile_final).push_back(profile.real(2));
+  }
+  Statement samples(db_, "SELECT trial, text FROM samples WHERE run_id = ? ORDER BY trial, seed");
+  samples.bind(1, run_id);
+  while (samples.next()) {
+    const auto trial = by_number.find(samples.integer(0));
+    if (trial != by_number.end()) run.trials[trial->second].samples.push_back(samples.text(1));
   }
   return run;
 }

@@ -7,6 +7,7 @@
 //                 complete spec as JSON)
 //   metrics       run_id, trial, step, metric, value   (names: metric_names.hpp)
 //   grad_profile  run_id, trial, phase (init | final), t, norm
+//   samples       run_id, trial, seed, text: what a trained language model wrote
 // A run left "running" ended without saying so (killed); its finished trials are all there.
 #pragma once
 

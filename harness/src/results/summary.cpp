@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "experiment/yaml_reader.hpp"
@@ -59,52 +60,97 @@ std::string short_name(const std::string& path) {
 struct ResultColumn {
   const char* name;
   const char* meaning;
+  bool shown;  // in the default table
   std::function<std::string(const TrialRecord&)> value;
 };
+
+// The trial's language-model measure at the end and its best baseline, if it has them.
+std::optional<std::pair<double, double>> measure_and_best_baseline(const TrialRecord& t) {
+  for (const auto measure : {metric::kBitsPerChar, metric::kPerplexity}) {
+    const auto value = t.value(metric::final_measure(measure));
+    if (!value) continue;
+    std::optional<double> best;
+    for (const auto& row : t.metrics) {
+      if (row.metric.starts_with(metric::kBaselinePrefix) &&
+          row.metric.ends_with("." + std::string(measure))) {
+        best = best ? std::min(*best, row.value) : row.value;
+      }
+    }
+    if (best) return std::pair{*value, *best};
+  }
+  return std::nullopt;
+}
 
 const std::vector<ResultColumn>& result_columns() {
   using namespace metric;
   static const std::vector<ResultColumn> columns{
-      {"params", "trainable parameters",
+      {"params", "trainable parameters", true,
        [](const TrialRecord& t) { return integer(t.value(kParameters)); }},
-      {"status", "complete or diverged", [](const TrialRecord& t) { return t.status; }},
-      {"loss", "held-out loss at the end",
+      {"status", "complete or diverged", true, [](const TrialRecord& t) { return t.status; }},
+      {"loss", "held-out loss at the end (nats per readout for cross-entropy)", true,
        [](const TrialRecord& t) { return optional_number(t.value(kFinalEvalLoss)); }},
-      {"chance", "the loss of the best predictor that ignores the inputs",
-       [](const TrialRecord& t) { return optional_number(t.value(kChanceLoss)); }},
-      {"vs_chance", "loss / chance (1: no better than chance)",
+      {"chance",
+       "the loss of the best predictor that ignores the inputs (a language model's: "
+       "the 1-gram model)",
+       false, [](const TrialRecord& t) { return optional_number(t.value(kChanceLoss)); }},
+      {"vs_chance", "loss / chance (1: no better than chance)", true,
        [](const TrialRecord& t) {
          const auto loss = t.value(kFinalEvalLoss), chance = t.value(kChanceLoss);
          return loss && chance ? number(*loss / *chance) : "-";
        }},
-      {"accuracy", "held-out accuracy at the end (classification tasks)",
-       [](const TrialRecord& t) { return optional_number(t.value(kFinalEvalAccuracy)); }},
-      {"solved", "whether the end meets the task's criterion",
+      {"accuracy",
+       "held-out accuracy at the end (classification tasks; next token for a "
+       "language model)",
+       true, [](const TrialRecord& t) { return optional_number(t.value(kFinalEvalAccuracy)); }},
+      {"bpc", "held-out bits per character at the end (character language models)", true,
+       [](const TrialRecord& t) { return optional_number(t.value(final_measure(kBitsPerChar))); }},
+      {"perplexity", "held-out perplexity at the end (word language models)", true,
+       [](const TrialRecord& t) { return optional_number(t.value(final_measure(kPerplexity))); }},
+      {"vs_best_ngram", "bpc or perplexity / the best n-gram baseline's (below 1: better)", true,
+       [](const TrialRecord& t) {
+         const auto pair = measure_and_best_baseline(t);
+         return pair ? number(pair->first / pair->second) : "-";
+       }},
+      {"solved", "whether the end meets the task's criterion", true,
        [](const TrialRecord& t) { return t.value(kSolved).value_or(0) > 0 ? "yes" : "no"; }},
-      {"solved_at", "the first evaluation's step that met the criterion",
+      {"solved_at", "the first evaluation's step that met the criterion", true,
        [](const TrialRecord& t) { return integer(t.value(kStepsToSolve)); }},
-      {"steps_run", "training steps run",
+      {"steps_run", "training steps run", false,
        [](const TrialRecord& t) { return integer(t.value(kStepsRun)); }},
-      {"grad_ratio_init", "‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖ at initialisation",
+      {"grad_ratio_init", "‖∂L/∂h⟨1⟩‖ / ‖∂L/∂h⟨T⟩‖ at initialisation", true,
        [](const TrialRecord& t) { return optional_number(t.value(kGradRatioInit)); }},
-      {"grad_ratio_final", "the same after training",
+      {"grad_ratio_final", "the same after training", true,
        [](const TrialRecord& t) { return optional_number(t.value(kGradRatioFinal)); }},
-      {"seq_per_s", "training sequences per second",
+      {"seq_per_s", "training sequences per second", true,
        [](const TrialRecord& t) { return optional_number(t.value(kSequencesPerSecond)); }},
-      {"timesteps_per_s", "training timesteps per second",
+      {"timesteps_per_s", "training timesteps (tokens) per second", false,
        [](const TrialRecord& t) { return optional_number(t.value(kTimestepsPerSecond)); }},
-      {"gflops", "GFLOP/s of model math in training",
+      {"gflops", "GFLOP/s of model math in training", false,
        [](const TrialRecord& t) { return optional_number(t.value(kGflops)); }},
-      {"peak_memory_mb", "the process's peak resident memory, MiB",
+      {"peak_memory_mb", "the process's peak resident memory, MiB", false,
        [](const TrialRecord& t) { return optional_number(t.value(kPeakMemoryMb)); }},
-      {"wall_s", "the trial's wall time, seconds",
+      {"wall_s", "the trial's wall time, seconds", true,
        [](const TrialRecord& t) {
          const auto seconds = t.value(kWallSeconds);
          return seconds ? fmt::format("{:.1f}", *seconds) : "-";
        }},
-      {"message", "why the trial did not complete", [](const TrialRecord& t) { return t.message; }},
+      {"message", "why the trial did not complete", false,
+       [](const TrialRecord& t) { return t.message; }},
   };
   return columns;
+}
+
+// The baselines the trials have, "<name>.<measure>" (e.g. "3-gram.bits_per_char"), in order.
+std::vector<std::string> baseline_names(const RunRecord& run) {
+  std::vector<std::string> names;
+  for (const auto& trial : run.trials) {
+    for (const auto& row : trial.metrics) {
+      if (!row.metric.starts_with(metric::kBaselinePrefix)) continue;
+      const std::string name = row.metric.substr(metric::kBaselinePrefix.size());
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
 }
 
 bool is_seed(const SummaryTable::Column& column) {
@@ -147,11 +193,19 @@ SummaryTable summarize(const RunRecord& run) {
   std::map<std::string, int> uses;  // short name → how many columns would have it
   for (const auto& path : paths) ++uses[short_name(path)];
   for (const auto& result : result_columns()) ++uses[result.name];
+  const auto baselines = baseline_names(run);
   for (const auto& path : paths) {
     table.columns.push_back({uses[short_name(path)] > 1 ? path : short_name(path), path, true});
   }
   for (const auto& result : result_columns()) {
-    table.columns.push_back({result.name, result.name, false, result.meaning});
+    table.columns.push_back({result.name, result.name, false, result.meaning, result.shown});
+  }
+  for (const auto& name : baselines) {  // "3-gram.bits_per_char" → column "3-gram"
+    const auto dot = name.find('.');
+    table.columns.push_back(
+        {name.substr(0, dot), metric::baseline(name.substr(0, dot), name.substr(dot + 1)), false,
+         fmt::format("the {} baseline's held-out {}", name.substr(0, dot), name.substr(dot + 1)),
+         true});
   }
   for (const auto& trial : run.trials) {
     auto& row = table.rows.emplace_back();
@@ -163,6 +217,11 @@ SummaryTable summarize(const RunRecord& run) {
       row.push_back(it == values.end() ? "-" : it->second);
     }
     for (const auto& result : result_columns()) row.push_back(result.value(trial));
+    for (const auto& name : baselines) {
+      const auto dot = name.find('.');
+      row.push_back(optional_number(
+          trial.value(metric::baseline(name.substr(0, dot), name.substr(dot + 1)))));
+    }
   }
   return table;
 }
@@ -174,10 +233,11 @@ std::vector<std::string> default_columns(const SummaryTable& table) {
     if (column.from_spec && !is_seed(column) && varies(table, c)) names.push_back(column.name);
   }
   // A result the same in every trial is listed above the table instead (one trial: all shown).
-  for (const auto& name : kDefaultResultColumns) {
-    const std::size_t c = *table.find(name);
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& column = table.columns[c];
+    if (!column.shown) continue;
     if (table.rows.size() == 1 ? table.rows.front()[c] != "-" : varies(table, c)) {
-      names.push_back(name);
+      names.push_back(column.name);
     }
   }
   return names;
@@ -188,12 +248,9 @@ std::vector<std::string> constant_settings(const SummaryTable& table) {
   if (table.rows.empty()) return settings;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     const auto& column = table.columns[c];
-    const bool shown_result =
-        !column.from_spec && std::find(kDefaultResultColumns.begin(), kDefaultResultColumns.end(),
-                                       column.name) != kDefaultResultColumns.end();
-    const bool constant =
-        table.rows.size() > 1 && !varies(table, c) && table.rows.front()[c] != "-";
-    if ((column.from_spec && !is_seed(column) && !varies(table, c)) || (shown_result && constant)) {
+    const bool constant_result =
+        column.shown && table.rows.size() > 1 && !varies(table, c) && table.rows.front()[c] != "-";
+    if ((column.from_spec && !is_seed(column) && !varies(table, c)) || constant_result) {
       settings.push_back(fmt::format("{}: {}", column.name, table.rows.front()[c]));
     }
   }

@@ -4,8 +4,9 @@
 // whole path when two keys share that name; either name selects it.
 //
 // summary.csv has every column. The table printed after a run (and summary.md) shows the keys that
-// vary between trials and the results named by kDefaultResultColumns, lists what is the same in
-// every trial once above it; --columns picks others.
+// vary between trials and the main results, lists what is the same in every trial once above
+// it; --columns picks others. Language models add their measure (bits per character or
+// perplexity), each n-gram baseline in it ("1-gram" … "5-gram") and the ratio to the best one.
 #pragma once
 
 #include <optional>
@@ -16,18 +17,13 @@
 
 namespace harness {
 
-// Result columns shown by default, in order.
-inline const std::vector<std::string> kDefaultResultColumns{
-    "params",           "status",    "loss",      "vs_chance",
-    "accuracy",         "solved",    "solved_at", "grad_ratio_init",
-    "grad_ratio_final", "seq_per_s", "wall_s"};
-
 struct SummaryTable {
   struct Column {
     std::string name;
     std::string path;        // the spec key path ("training.learning_rate"); the name for results
     bool from_spec = false;  // a key of the spec rather than a result
     std::string meaning;     // results: what the value is, for the legend
+    bool shown = false;      // results: in the default table (when it varies)
   };
   std::vector<Column> columns;
   std::vector<std::vector<std::string>> rows;  // one per trial, a value per column

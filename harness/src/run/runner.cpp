@@ -26,6 +26,10 @@ std::string make_run_id() {
 
 }  // namespace
 
+std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, int trial) {
+  return run_folder / "checkpoints" / fmt::format("trial-{}.safetensors", trial);
+}
+
 int automatic_jobs(const ExperimentSpec& experiment) {
   int threads = 1;
   for (const auto& t : experiment.trials) threads = std::max(threads, t.backend.threads);
@@ -60,7 +64,10 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
       observer.trial_started(trial);
       try {
         const TrialResult result =
-            run_trial(trial, plugins, stop, [&](const Progress& p) { observer.progress(p); });
+            run_trial(trial, plugins,
+                      {.stop = &stop,
+                       .progress = [&](const Progress& p) { observer.progress(p); },
+                       .checkpoint = checkpoint_file(outcome.folder, trial.index)});
         if (result.status == TrialStatus::Interrupted) continue;
         const TrialRecord record = make_record(result);
         {

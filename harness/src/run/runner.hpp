@@ -1,6 +1,7 @@
 // Running an experiment outside any user interface: its trials on worker threads (as many at
 // once as fit the cores), each finished trial stored as it finishes, the run's status kept in
-// the store, and the run's folder exported from the store at the end. The caller watches through
+// the store, its trained model saved in the run's folder (checkpoints/trial-N.safetensors), and
+// the run's folder exported from the store at the end. The caller watches through
 // a RunObserver (called from the worker threads) and stops the run by setting `stop`: running
 // trials end at their next step, finished ones stay, and the run is marked incomplete.
 #pragma once
@@ -46,6 +47,9 @@ struct RunOutcome {
 RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
                           const RunOptions& options, RunObserver& observer,
                           std::atomic<bool>& stop);
+
+// Where a trial's trained model is saved in its run's folder (model/checkpoint.hpp).
+std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, int trial);
 
 // Trials at once when none is asked for: as many as the cores hold, given each trial's threads.
 int automatic_jobs(const ExperimentSpec& experiment);

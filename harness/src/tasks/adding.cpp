@@ -9,7 +9,8 @@ const TaskKind kAddingTask{
     .name = "adding",
     .min_length = 2,  // room for the two markers
     .own_keys = {"placement"},
-    .read_options = [](const Settings& task) -> std::shared_ptr<const TaskOptions> {
+    .read_options = [](const Settings& task,
+                       const TaskContext&) -> std::shared_ptr<const TaskOptions> {
       auto options = std::make_shared<AddingOptions>();
       options->placement =
           task.choice("placement", options->placement, kPlacementNames, "placement");
@@ -50,6 +51,7 @@ std::pair<int, int> AddingTask::marker_positions(std::mt19937_64& rng) const {
 void AddingTask::sample(std::mt19937_64& rng, int batch, Batch& out) const {
   std::uniform_real_distribution<float> value(0.0f, 1.0f);
   out.size = batch;
+  out.steps = steps();
   out.inputs.resize(length_ * batch, 2);
   out.values.assign(batch, 0.0f);
   out.classes.clear();

@@ -27,7 +27,7 @@ struct AddingOptions final : TaskOptions {
 
 extern const TaskKind kAddingTask;
 
-class AddingTask final : public Task {
+class AddingTask final : public GeneratedTask {
  public:
   AddingTask(int length, Placement placement) : length_(length), placement_(placement) {}
 

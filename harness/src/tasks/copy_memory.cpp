@@ -18,6 +18,7 @@ void CopyMemoryTask::sample(std::mt19937_64& rng, int batch, Batch& out) const {
   const int T = steps();
   std::uniform_int_distribution<int> symbol(0, kSymbols - 1);
   out.size = batch;
+  out.steps = steps();
   out.inputs.resize(T * batch, 10);
   out.inputs.fill(0.0f);
   out.values.clear();

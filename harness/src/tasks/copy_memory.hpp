@@ -15,7 +15,7 @@ namespace harness {
 
 extern const TaskKind kCopyMemoryTask;
 
-class CopyMemoryTask final : public Task {
+class CopyMemoryTask final : public GeneratedTask {
  public:
   static constexpr int kSymbols = 8;  // categories 0 … 7
   static constexpr int kBlank = 8;

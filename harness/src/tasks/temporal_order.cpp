@@ -36,6 +36,7 @@ void TemporalOrderTask::sample(std::mt19937_64& rng, int batch, Batch& out) cons
   const auto [b0, b1] = second_window();
   std::uniform_int_distribution<int> first(a0, a1 - 1), second(b0, b1 - 1);
   out.size = batch;
+  out.steps = steps();
   out.inputs.resize(length_ * batch, 6);
   out.inputs.fill(0.0f);
   out.values.clear();

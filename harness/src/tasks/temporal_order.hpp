@@ -13,7 +13,7 @@ namespace harness {
 
 extern const TaskKind kTemporalOrderTask;
 
-class TemporalOrderTask final : public Task {
+class TemporalOrderTask final : public GeneratedTask {
  public:
   explicit TemporalOrderTask(int length) : length_(length) {}
 

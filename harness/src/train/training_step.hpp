@@ -12,7 +12,11 @@ struct StepMeasures {
   double grad_norm = 0;  // ‖∂L/∂θ‖ before any clipping
 };
 
-// `d_outputs` is the step's ∂L/∂outputs buffer, reused across steps.
+// The batch's inputs as the model reads them: its token ids, or its dense rows.
+SequenceInput<float> model_input(const Batch& batch);
+
+// From the model's current initial state; `d_outputs` is the step's ∂L/∂outputs buffer, reused
+// across steps.
 StepMeasures forward_backward(Model<float>& model, const Task& task, const Batch& batch,
                               Matrix<float>& d_outputs);
 

@@ -4,8 +4,11 @@
 
 #include <cmath>
 
+#include "language/generation.hpp"
+#include "model/checkpoint.hpp"
 #include "model/model.hpp"
 #include "tasks/task.hpp"
+#include "text/corpus.hpp"
 #include "train/clipping.hpp"
 #include "train/evaluation.hpp"
 #include "train/initialize.hpp"
@@ -71,10 +74,29 @@ void record_parameter_norms(const Model<float>& model, std::span<const float> gr
   }
 }
 
+// Samples of a language model's text at the end of its training, and its checkpoint.
+void keep_trained_model(Model<float>& model, const Task& task, const TrialSpec& spec,
+                        const TrialOptions& options, TrialResult& result) {
+  const Corpus* corpus = task.corpus();
+  if (corpus && !spec.model.bidirectional) {
+    for (int seed = 1; seed <= kSamples; ++seed) {
+      const auto tokens = sample_tokens(model, {},
+                                        {.length = kSampleLength,
+                                         .temperature = kSampleTemperature,
+                                         .seed = std::uint64_t(seed)});
+      result.samples.push_back(decode(tokens, corpus->level, corpus->vocabulary));
+    }
+  }
+  if (!options.checkpoint.empty()) {
+    std::optional<CheckpointText> text;
+    if (corpus) text = CheckpointText{corpus->level, corpus->vocabulary.tokens()};
+    save_checkpoint(options.checkpoint, model, to_json(spec), text);
+  }
+}
+
 }  // namespace
 
-TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std::atomic<bool>& stop,
-                      const std::function<void(const Progress&)>& progress) {
+TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const TrialOptions& options) {
   const auto started = Clock::now();
   const auto task = make_task(spec.task);
   const auto cell = plugins.make_cell(spec.model.cell);
@@ -88,8 +110,9 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std:
                       .readout = task->readout()});
   std::mt19937_64 rng(spec.seed);
   initialize(model, spec.model.init, rng);
-  const auto held_out = held_out_set(*task, spec.task.eval_sequences, spec.seed);
+  const auto held_out = task->held_out_set(spec.task.eval_sequences, spec.seed);
   const auto optimizer = make_optimizer(spec.training, model.weights().size());
+  const bool carry = spec.task.carry_state;
 
   TrialResult result;
   result.spec = spec;
@@ -98,26 +121,36 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std:
   result.solved_criterion = task->solved_criterion();
   result.grad_profile_init = gradient_profile(model, *task, held_out.front());
   result.grad_ratio_init = result.grad_profile_init.front() / result.grad_profile_init.back();
+  if (const auto measure = task->measure()) {
+    result.measure = measure->name;
+    result.baselines = task->baselines();
+  }
 
   const TrainingSpec& training = spec.training;
   const EvaluationSchedule schedule{training.eval_every, training.steps};
   const ClipLimits clip{training.clip_value, training.clip_norm};
-  const int T = task->steps(), B = training.batch;
-  const double step_flops = model.forward_flops(T, B);
+  const int B = training.batch;
   Batch batch;
   Matrix<float> d_outputs;
+  RecurrentState<float> carried;  // the last training chunk's final state
   Throughput throughput;
   SinceEvaluation since_evaluation;
   Score score{};
   bool evaluated_last_step = false;
   for (int step = 1; step <= training.steps; ++step) {
-    if (stop.load()) {
+    if (options.stop && options.stop->load()) {
       result.status = TrialStatus::Interrupted;
       break;
     }
     const auto step_started = Clock::now();
-    task->sample(rng, B, batch);
+    task->training_batch(rng, B, batch);
+    if (carry && batch.continues) {
+      model.set_initial_state(std::move(carried));
+    } else {
+      model.reset_state();
+    }
     const StepMeasures measures = forward_backward(model, *task, batch, d_outputs);
+    if (carry) carried = model.final_state();
     result.message = divergence(measures, step);
     if (!result.message.empty()) {
       result.status = TrialStatus::Diverged;
@@ -130,12 +163,12 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std:
     }
     const bool clipped = clip_gradients(gradients, measures.grad_norm, clip);
     optimizer->step(model.weights(), gradients);
-    throughput.add_step(step_started, B, T, step_flops);
+    throughput.add_step(step_started, B, batch.steps, model.forward_flops(batch.steps, B));
     result.steps_run = step;
     since_evaluation.add(measures, clipped);
 
     if (evaluated_last_step) {
-      score = evaluate(model, *task, held_out);
+      score = evaluate(model, *task, held_out, carry);
       result.curve.push_back(since_evaluation.point(step, score));
       if (!std::isfinite(score.loss)) {
         result.status = TrialStatus::Diverged;
@@ -147,16 +180,24 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std:
         if (training.stop_when_solved) break;
       }
     }
-    progress({spec.index, step, training.steps, measures.loss, seconds_since(started)});
+    if (options.progress) {
+      options.progress({spec.index, step, training.steps, measures.loss, seconds_since(started)});
+    }
   }
 
   if (result.status != TrialStatus::Diverged) {
-    if (!evaluated_last_step && result.steps_run > 0) score = evaluate(model, *task, held_out);
+    if (!evaluated_last_step && result.steps_run > 0) {
+      score = evaluate(model, *task, held_out, carry);
+    }
     result.eval_loss = score.loss;
     result.eval_accuracy = score.accuracy;
     result.solved = result.steps_run > 0 && task->solved(score);
+    if (const auto measure = task->measure()) result.eval_measure = measure->from_loss(score.loss);
     result.grad_profile_final = gradient_profile(model, *task, held_out.front());
     result.grad_ratio_final = result.grad_profile_final.front() / result.grad_profile_final.back();
+    if (result.status == TrialStatus::Complete) {
+      keep_trained_model(model, *task, spec, options, result);
+    }
   }
   result.sequences_per_second = throughput.sequences_per_second();
   result.timesteps_per_second = throughput.timesteps_per_second();

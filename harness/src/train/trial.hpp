@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ struct TrialResult {
   std::vector<ParameterGradientNorm> parameter_grad_norms;
   double wall_seconds = 0, sequences_per_second = 0, timesteps_per_second = 0, gflops = 0;
   double peak_memory_mb = 0;
+  // Tasks with a measure besides the loss (language models): its name, its final held-out value,
+  // and the task's baselines in it; samples of the trained model's text.
+  std::string measure;
+  double eval_measure = 0;
+  std::vector<std::pair<std::string, double>> baselines;
+  std::vector<std::string> samples;
 };
 
 struct Progress {
@@ -58,8 +65,19 @@ struct Progress {
   double seconds = 0;  // since the trial started
 };
 
-// Trains one trial. Checks `stop` every step (Ctrl-C) and then returns Interrupted.
-TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const std::atomic<bool>& stop,
-                      const std::function<void(const Progress&)>& progress);
+struct TrialOptions {
+  const std::atomic<bool>* stop = nullptr;        // checked every step (Ctrl-C)
+  std::function<void(const Progress&)> progress;  // called after every step, if set
+  std::filesystem::path checkpoint;               // where to save the trained model, if set
+};
+
+// Samples a trained language model writes at the end: kSamples texts of kSampleLength tokens at
+// temperature kSampleTemperature, with seeds 1 … kSamples.
+inline constexpr int kSamples = 3;
+inline constexpr int kSampleLength = 200;
+inline constexpr double kSampleTemperature = 0.8;
+
+// Trains one trial; returns Interrupted when stopped.
+TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const TrialOptions& options);
 
 }  // namespace harness
