@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -213,6 +214,62 @@ TEST(SpecErrors, ValueGivenBySetNamesTheSet) {
 TEST(SpecErrors, InvalidYaml) {
   EXPECT_EQ(error_of("name: t\ntasks: [\n"),
             "test.yaml:3:1: not valid YAML: end of sequence flow not found");
+}
+
+// The language model's corpus is read at validation: a bad one stops the run before any work.
+class CorpusErrors : public ::testing::Test {
+ protected:
+  static std::filesystem::path write(const std::string& name, const std::string& text) {
+    const auto file = std::filesystem::path(testing::TempDir()) / name;
+    std::ofstream(file, std::ios::binary) << text;
+    return file;
+  }
+  static std::string lm(const std::string& task, const std::string& model = "{cell: lstm}") {
+    return "name: t\ntasks:\n  - " + task + "\nmodels: [" + model + "]\n";
+  }
+};
+
+TEST_F(CorpusErrors, MissingEmptyOrInvalidCorpus) {
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10}")),
+            "test.yaml:3:5: tasks[0].corpus: missing; e.g. corpus: corpora/kjv.txt");
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10, corpus: /nonexistent.txt}")),
+            "test.yaml:3:31: tasks[0].corpus: cannot read the corpus \"/nonexistent.txt\" (does it "
+            "exist?)");
+  const auto empty = write("spec_empty.txt", "");
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10, corpus: " + empty.string() + "}")),
+            "test.yaml:3:31: tasks[0].corpus: the corpus \"" + empty.string() + "\" is empty");
+  const auto latin1 = write("spec_latin1.txt", "abc\ncaf\xe9\n");
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10, corpus: " + latin1.string() + "}")),
+            "test.yaml:3:31: tasks[0].corpus: the corpus \"" + latin1.string() +
+                "\" is not valid UTF-8: byte 7 (from 0) starts no well-formed character; convert "
+                "it, e.g. with iconv");
+}
+
+TEST_F(CorpusErrors, HeldOutSplitShorterThanOneChunk) {
+  const auto small = write("spec_small.txt", std::string(400, 'a'));
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 50, corpus: " + small.string() + "}")),
+            "test.yaml:3:31: tasks[0].corpus: the held-out split of " + small.string() +
+                " has 20 tokens, fewer than one chunk (T = 50); give a longer corpus or a smaller "
+                "T");
+}
+
+TEST_F(CorpusErrors, VocabularyCapAndKeysThatDoNotApply) {
+  const auto text = write("spec_text.txt", std::string(4000, 'a'));
+  const std::string corpus = "corpus: " + text.string();
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10, vocabulary: 2, " + corpus + "}")),
+            "test.yaml:3:35: tasks[0].vocabulary: must be between 3 and 65536, found 2");
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10, eval_sequences: 8, " + corpus + "}")),
+            "test.yaml:3:39: tasks[0].eval_sequences: the lm task is scored on its corpus's "
+            "held-out split, not on generated sequences; remove this key");
+  EXPECT_EQ(error_of(lm("{kind: adding, T: 10, carry_state: true}")),
+            "test.yaml:3:40: tasks[0].carry_state: the adding task's batches are independent "
+            "sequences: there is no state to carry from one to the next");
+  EXPECT_EQ(error_of(lm("{kind: lm, T: 10, " + corpus + "}", "{cell: lstm, bidirectional: true}")),
+            "test.yaml:4:38: models[0].bidirectional: a bidirectional model cannot carry its "
+            "state from one chunk to the next; set tasks[0].carry_state: false");
+  EXPECT_EQ(error_of(lm("{kind: agreement, T: 5, attractors: 2}")),
+            "test.yaml:3:41: tasks[0].attractors: 2 attractors need at least 6 words between "
+            "subject and verb (a 3-word phrase each), T is 5");
 }
 
 }  // namespace

@@ -37,18 +37,24 @@ extern "C" void on_interrupt(int) {
 }
 
 // The run's summary before it runs: spec columns only, one row per trial.
-SummaryTable planned_summary(const ExperimentSpec& spec) {
+SummaryTable planned_summary(const std::vector<TrialSpec>& trials) {
   RunRecord planned;
-  for (const auto& trial : spec.trials) planned.trials.push_back({.spec = to_json(trial)});
+  for (const auto& trial : trials) planned.trials.push_back({.spec = to_json(trial)});
   return summarize(planned);
 }
 
-// The keys the trials differ in, by key path → column name.
-std::map<std::string, std::string> varying_keys(const SummaryTable& planned) {
-  std::map<std::string, std::string> varying;
-  for (const auto& name : default_columns(planned)) {
-    const auto& column = planned.columns[*planned.find(name)];
-    if (column.from_spec) varying[column.path] = column.name;
+// The keys the trials of each task kind differ in: kind → key path → column name.
+using VaryingKeys = std::map<std::string, std::map<std::string, std::string>>;
+VaryingKeys varying_keys(const ExperimentSpec& spec) {
+  std::map<std::string, std::vector<TrialSpec>> by_kind;
+  for (const auto& trial : spec.trials) by_kind[trial.task.kind->name].push_back(trial);
+  VaryingKeys varying;
+  for (const auto& [kind, trials] : by_kind) {
+    const SummaryTable planned = planned_summary(trials);
+    for (const auto& name : default_columns(planned)) {
+      const auto& column = planned.columns[*planned.find(name)];
+      if (column.from_spec) varying[kind][column.path] = column.name;
+    }
   }
   return varying;
 }
@@ -56,8 +62,8 @@ std::map<std::string, std::string> varying_keys(const SummaryTable& planned) {
 // Prints the run's progress: a line when a trial starts and ends, and the running trials' steps.
 class ProgressObserver final : public RunObserver {
  public:
-  ProgressObserver(const ExperimentSpec& spec, const SummaryTable& planned)
-      : spec_(spec), varying_(varying_keys(planned)), display_(isatty(STDERR_FILENO)) {}
+  explicit ProgressObserver(const ExperimentSpec& spec)
+      : spec_(spec), varying_(varying_keys(spec)), display_(isatty(STDERR_FILENO)) {}
 
   void run_started(const RunRecord& run, int jobs, const std::filesystem::path&) override {
     fmt::print(stderr, "{}: {} trials, {} at a time; run {}\n", spec_.name, spec_.trials.size(),
@@ -103,8 +109,9 @@ class ProgressObserver final : public RunObserver {
                     s.model.bidirectional ? " bidirectional" : "", s.model.hidden, s.backend.name,
                     s.backend.threads);
     for (const auto& [path, value] : spec_values(to_json(s))) {
-      const auto column = varying_.find(path);
-      if (column != varying_.end() && !described.contains(path)) {
+      const auto& varying = varying_.at(s.task.kind->name);
+      const auto column = varying.find(path);
+      if (column != varying.end() && !described.contains(path)) {
         text += fmt::format(" {}={}", column->second, value);
       }
     }
@@ -112,7 +119,7 @@ class ProgressObserver final : public RunObserver {
   }
 
   const ExperimentSpec& spec_;
-  std::map<std::string, std::string> varying_;  // key path → column name
+  VaryingKeys varying_;
   ProgressDisplay display_;
 };
 
@@ -177,20 +184,19 @@ int run_command(const std::vector<std::string>& args) {
   run_options.store = values["store"].as<std::string>();
   if (values.count("out")) run_options.folder = values["out"].as<std::string>();
   run_options.jobs = values["jobs"].as<int>();
-  const SummaryTable planned = planned_summary(spec);
   if (values.count("columns")) {  // checked before any work
-    run_options.columns = select_columns(planned, column_list(values["columns"].as<std::string>()));
+    run_options.columns = select_columns(planned_summary(spec.trials),
+                                         column_list(values["columns"].as<std::string>()));
   }
 
   interrupted.store(false);
   std::signal(SIGINT, on_interrupt);
-  ProgressObserver observer(spec, planned);
+  ProgressObserver observer(spec);
   const RunOutcome outcome = run_experiment(spec, plugins, run_options, observer, interrupted);
   std::signal(SIGINT, SIG_DFL);
 
   const SummaryTable table = summarize(outcome.run);
-  fmt::print("\n{}\n", summary_markdown(table, run_options.columns.empty() ? default_columns(table)
-                                                                           : run_options.columns));
+  fmt::print("\n{}\n", summary_markdown(table, run_options.columns));
   fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", outcome.run.run_id,
              outcome.run.status, outcome.run.trials.size(), spec.trials.size(),
              outcome.folder.string(), run_options.store.string());

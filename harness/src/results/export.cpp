@@ -137,11 +137,10 @@ void export_run(const RunRecord& run, const fs::path& folder,
                 const std::vector<std::string>& columns) {
   fs::create_directories(folder);
   const SummaryTable table = summarize(run);
-  const auto shown = columns.empty() ? default_columns(table) : columns;
   const TrialKeys keys(table);
   write_file(folder / "summary.md",
              fmt::format("# {} — run {} ({})\n\n{}\n{}", run.experiment, run.run_id, run.status,
-                         summary_markdown(table, shown), summary_legend(table, shown)));
+                         summary_markdown(table, columns), summary_legend(table, columns)));
   write_file(folder / "summary.csv", summary_csv(table));
   write_file(folder / "curves.csv", curves_csv(run, keys));
   write_file(folder / "grad_profile.csv", grad_profile_csv(run, keys));

@@ -250,7 +250,8 @@ std::vector<std::string> constant_settings(const SummaryTable& table) {
     const auto& column = table.columns[c];
     const bool constant_result =
         column.shown && table.rows.size() > 1 && !varies(table, c) && table.rows.front()[c] != "-";
-    if ((column.from_spec && !is_seed(column) && !varies(table, c)) || constant_result) {
+    if (((column.from_spec && !is_seed(column) && !varies(table, c)) || constant_result) &&
+        !column.baseline) {
       settings.push_back(fmt::format("{}: {}", column.name, table.rows.front()[c]));
     }
   }
@@ -276,7 +277,11 @@ std::vector<std::string> select_columns(const SummaryTable& table,
   return selected;
 }
 
-std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& names) {
+namespace {
+
+// One table: constant settings and baselines above, the rows, notes on trials that did not
+// complete below.
+std::string one_table(const SummaryTable& table, const std::vector<std::string>& names) {
   if (table.rows.empty()) return "(no finished trials)\n";
   std::vector<std::size_t> columns, width;
   for (const auto& name : names) {
@@ -290,6 +295,18 @@ std::string summary_markdown(const SummaryTable& table, const std::vector<std::s
   std::string out;
   const auto constants = constant_settings(table);
   if (!constants.empty()) out += fmt::format("Every trial: {}.\n\n", fmt::join(constants, ", "));
+  std::vector<std::string> baselines;
+  std::string measure;
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    const auto& column = table.columns[c];
+    if (!column.baseline || varies(table, c) || table.rows.front()[c] == "-") continue;
+    baselines.push_back(fmt::format("{} {}", column.name, table.rows.front()[c]));
+    measure = column.path.substr(column.path.rfind('.') + 1);
+  }
+  if (!baselines.empty()) {
+    out +=
+        fmt::format("n-gram baselines (held-out {}): {}.\n\n", measure, fmt::join(baselines, ", "));
+  }
   out += "|";
   for (std::size_t i = 0; i < columns.size(); ++i)
     out += fmt::format(" {:<{}} |", names[i], width[i]);
@@ -314,9 +331,43 @@ std::string summary_markdown(const SummaryTable& table, const std::vector<std::s
   return out;
 }
 
-std::string summary_legend(const SummaryTable& table, const std::vector<std::string>& names) {
+// The rows of each task kind, in the order the kinds first appear.
+std::vector<std::pair<std::string, SummaryTable>> by_task_kind(const SummaryTable& table) {
+  std::vector<std::pair<std::string, SummaryTable>> parts;
+  const auto kind = table.find("task.kind");
+  for (const auto& row : table.rows) {
+    const std::string k = kind ? row[*kind] : "";
+    auto part = std::find_if(parts.begin(), parts.end(), [&](auto& p) { return p.first == k; });
+    if (part == parts.end()) part = parts.insert(parts.end(), {k, {table.columns, {}}});
+    part->second.rows.push_back(row);
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& names) {
+  if (!names.empty()) return one_table(table, names);
+  const auto parts = by_task_kind(table);
+  if (parts.size() <= 1) return one_table(table, default_columns(table));
   std::string out;
-  for (const auto& name : names) {
+  for (const auto& [kind, part] : parts) {
+    out += fmt::format("### {}\n\n{}\n", kind, one_table(part, default_columns(part)));
+  }
+  return out;
+}
+
+std::string summary_legend(const SummaryTable& table, const std::vector<std::string>& names) {
+  std::vector<std::string> shown = names;
+  if (shown.empty()) {
+    for (const auto& [kind, part] : by_task_kind(table)) {
+      for (const auto& name : default_columns(part)) {
+        if (std::find(shown.begin(), shown.end(), name) == shown.end()) shown.push_back(name);
+      }
+    }
+  }
+  std::string out;
+  for (const auto& name : shown) {
     const auto& column = table.columns[*table.find(name)];
     if (!column.meaning.empty()) out += fmt::format("- {}: {}\n", column.name, column.meaning);
   }

@@ -24,6 +24,7 @@ struct SummaryTable {
     bool from_spec = false;  // a key of the spec rather than a result
     std::string meaning;     // results: what the value is, for the legend
     bool shown = false;      // results: in the default table (when it varies)
+    bool baseline = false;   // an n-gram baseline's value
   };
   std::vector<Column> columns;
   std::vector<std::vector<std::string>> rows;  // one per trial, a value per column
@@ -50,11 +51,13 @@ std::vector<std::string> constant_settings(const SummaryTable& table);
 std::vector<std::string> select_columns(const SummaryTable& table,
                                         const std::vector<std::string>& requested);
 
-// The table as Markdown with the given columns; constant settings above it and a line for each
-// trial that did not complete below it.
+// The table as Markdown. With `columns`, one table of them; without, one table per task kind
+// (under a heading when there are several), each with its default columns. Above each table what
+// is the same in every trial of it (the n-gram baselines on a line of their own), below it a line
+// for each trial that did not complete.
 std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& columns);
 
-// What each of the given result columns means, one "- name: meaning" line each.
+// What each result column summary_markdown shows means, one "- name: meaning" line each.
 std::string summary_legend(const SummaryTable& table, const std::vector<std::string>& columns);
 
 // Every column, one line per trial.
