@@ -22,11 +22,7 @@ class LanguageCli : public ::testing::Test {
     folder_ = fs::path(testing::TempDir()) / "language_cli_test";
     fs::remove_all(folder_);
     fs::create_directories(folder_);
-    {
-      std::ofstream text(folder_ / "text.txt");
-      const char* lines[]{"the cat sat on the mat.", "a dog ate the bone.", "the bird sang."};
-      for (int i = 0; i < 300; ++i) text << lines[i % 3] << "\n";
-    }
+    test::write_small_text(folder_ / "text.txt");
     std::ofstream(folder_ / "lm.yaml")
         << "name: lm\ntasks: [{kind: lm, corpus: text.txt, T: 20}]\n"
            "models: [{cell: [gru, lstm], hidden: 16}]\n"

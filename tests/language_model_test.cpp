@@ -13,6 +13,7 @@
 #include "language/generation.hpp"
 #include "language/trained_model.hpp"
 #include "model/model.hpp"
+#include "support/files.hpp"
 #include "support/plugins.hpp"
 #include "tasks/agreement.hpp"
 #include "tasks/language_model.hpp"
@@ -120,9 +121,7 @@ class LanguageModelRun : public ::testing::Test {
     folder_ = fs::path(testing::TempDir()) / "language_model_test";
     fs::remove_all(folder_);
     fs::create_directories(folder_);
-    std::ofstream text(folder_ / "text.txt");
-    const char* lines[]{"the cat sat on the mat.", "a dog ate the bone.", "the bird sang."};
-    for (int i = 0; i < 300; ++i) text << lines[i % 3] << "\n";
+    test::write_small_text(folder_ / "text.txt");
   }
   static TrialSpec spec(const std::string& extra = "") {
     KnownNames known;

@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "conformance/outcome.hpp"
-#include "openblas_kernels.hpp"
+#include "run_benchmarks.hpp"
 #include "sizes.hpp"
 #include "support/plugins.hpp"
 
@@ -139,11 +139,5 @@ int main(int argc, char** argv) {
     harness::bench::print_sizes();
     return 0;
   }
-  harness::prefer_avx512_openblas_kernels();  // before the plugins load OpenBLAS
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  harness::bench::register_all();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return harness::bench::run_benchmarks(argc, argv, harness::bench::register_all);
 }

@@ -9,7 +9,7 @@
 #include <random>
 
 #include "model/model.hpp"
-#include "openblas_kernels.hpp"
+#include "run_benchmarks.hpp"
 #include "support/plugins.hpp"
 #include "train/loss.hpp"
 #include "train/optimizer.hpp"
@@ -77,11 +77,5 @@ void register_all() {
 }  // namespace harness::bench
 
 int main(int argc, char** argv) {
-  harness::prefer_avx512_openblas_kernels();  // before the plugins load OpenBLAS
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  harness::bench::register_all();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return harness::bench::run_benchmarks(argc, argv, harness::bench::register_all);
 }

@@ -1,4 +1,4 @@
-// Reading a whole file in tests.
+// Files in tests: reading one whole, and a small text for language models.
 #pragma once
 
 #include <filesystem>
@@ -14,6 +14,13 @@ inline std::string read_text(const std::filesystem::path& file) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// 300 lines of three short sentences, for training a character model in seconds.
+inline void write_small_text(const std::filesystem::path& file) {
+  std::ofstream text(file);
+  const char* lines[]{"the cat sat on the mat.", "a dog ate the bone.", "the bird sang."};
+  for (int i = 0; i < 300; ++i) text << lines[i % 3] << "\n";
 }
 
 }  // namespace harness::test
