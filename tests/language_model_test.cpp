@@ -222,7 +222,8 @@ TEST_F(LanguageModelRun, ScoreIsTheSumOfTheModelsPerTokenLosses) {
 }
 
 TEST(Agreement, SentencesHaveTheirDistanceAttractorsAndBalancedNumbers) {
-  for (const auto& [distance, attractors] : {std::pair{3, 1}, std::pair{12, 0}, std::pair{20, 4}}) {
+  for (const auto& [distance, attractors] :
+       {std::pair{3, 1}, std::pair{12, 0}, std::pair{20, 4}, std::pair{9, 3}, std::pair{10, 3}}) {
     const AgreementTask task(distance, attractors);
     std::mt19937_64 rng(5);
     int plural = 0;

@@ -250,8 +250,10 @@ std::vector<std::string> constant_settings(const SummaryTable& table) {
     const auto& column = table.columns[c];
     const bool constant_result =
         column.shown && table.rows.size() > 1 && !varies(table, c) && table.rows.front()[c] != "-";
-    if (((column.from_spec && !is_seed(column) && !varies(table, c)) || constant_result) &&
-        !column.baseline) {
+    // A key no trial here has ("-": another task kind's) says nothing.
+    const bool spec_constant =
+        column.from_spec && !is_seed(column) && !varies(table, c) && table.rows.front()[c] != "-";
+    if ((spec_constant || constant_result) && !column.baseline) {
       settings.push_back(fmt::format("{}: {}", column.name, table.rows.front()[c]));
     }
   }

@@ -52,13 +52,15 @@ std::pair<std::vector<int>, int> AgreementTask::sentence(std::mt19937_64& rng) c
   // and a coin says so; the words left over are adverbs.
   std::vector<int> phrase_lengths;
   int left = distance_;
-  auto add_phrase = [&] {
-    const int length = left >= 4 && std::uniform_int_distribution<int>(0, 1)(rng) ? 4 : 3;
+  // A phrase of 3 or 4 words, leaving room for `still_needed` more phrases of 3.
+  auto add_phrase = [&](int still_needed) {
+    const bool room_for_four = left - 4 >= 3 * still_needed;
+    const int length = room_for_four && std::uniform_int_distribution<int>(0, 1)(rng) ? 4 : 3;
     phrase_lengths.push_back(length);
     left -= length;
   };
-  for (int a = 0; a < attractors_; ++a) add_phrase();
-  while (left >= 3 && std::uniform_int_distribution<int>(0, 2)(rng) > 0) add_phrase();
+  for (int a = 0; a < attractors_; ++a) add_phrase(attractors_ - a - 1);
+  while (left >= 3 && std::uniform_int_distribution<int>(0, 2)(rng) > 0) add_phrase(0);
   // Which phrases hold attractors, and where the adverbs go between the phrases.
   std::vector<bool> attracts(phrase_lengths.size(), false);
   std::fill_n(attracts.begin(), attractors_, true);
