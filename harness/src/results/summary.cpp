@@ -205,7 +205,7 @@ SummaryTable summarize(const RunRecord& run) {
     table.columns.push_back(
         {name.substr(0, dot), metric::baseline(name.substr(0, dot), name.substr(dot + 1)), false,
          fmt::format("the {} baseline's held-out {}", name.substr(0, dot), name.substr(dot + 1)),
-         true});
+         /*shown=*/true, /*baseline=*/true});
   }
   for (const auto& trial : run.trials) {
     auto& row = table.rows.emplace_back();
