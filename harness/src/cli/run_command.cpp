@@ -109,9 +109,10 @@ class ProgressObserver final : public RunObserver {
                     s.model.bidirectional ? " bidirectional" : "", s.model.hidden, s.backend.name,
                     s.backend.threads);
     for (const auto& [path, value] : spec_values(to_json(s))) {
-      const auto& varying = varying_.at(s.task.kind->name);
-      const auto column = varying.find(path);
-      if (column != varying.end() && !described.contains(path)) {
+      const auto kind = varying_.find(s.task.kind->name);  // none when nothing varies
+      if (kind == varying_.end()) break;
+      const auto column = kind->second.find(path);
+      if (column != kind->second.end() && !described.contains(path)) {
         text += fmt::format(" {}={}", column->second, value);
       }
     }

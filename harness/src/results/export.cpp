@@ -88,11 +88,12 @@ std::string samples_text(const RunRecord& run) {
     const auto& trial = run.trials[i];
     if (trial.samples.empty()) continue;
     const auto& spec = trial.spec;
-    out +=
-        fmt::format("# trial {}: {} h{} on {} (T = {}), {} samples at temperature {}\n\n",
-                    trial.trial, spec["model"]["cell"].get<std::string>(),
-                    spec["model"]["hidden"].get<int>(), spec["task"]["corpus"].get<std::string>(),
-                    spec["task"]["T"].get<int>(), trial.samples.size(), kSampleTemperature);
+    out += fmt::format(
+        "# trial {}: {} h{} on {} (T = {}), {} samples at temperature {} after the training "
+        "split's last sentence\n\n",
+        trial.trial, spec["model"]["cell"].get<std::string>(), spec["model"]["hidden"].get<int>(),
+        spec["task"]["corpus"].get<std::string>(), spec["task"]["T"].get<int>(),
+        trial.samples.size(), kSampleTemperature);
     for (std::size_t s = 0; s < trial.samples.size(); ++s) {
       out += fmt::format("## seed {}\n{}\n\n", s + 1, trial.samples[s]);
     }

@@ -79,8 +79,18 @@ void keep_trained_model(Model<float>& model, const Task& task, const TrialSpec& 
                         const TrialOptions& options, TrialResult& result) {
   const Corpus* corpus = task.corpus();
   if (corpus && !spec.model.bidirectional) {
+    // Read the training split's last sentence first: training saw sentences start from the state
+    // the one before left, so the samples start as a new sentence would.
+    const std::span<const int> train(corpus->train);
+    constexpr std::ptrdiff_t kLongest = 1000;  // tokens, for text with few sentence ends
+    const auto end = std::find(train.rbegin(), train.rend(), Vocabulary::kEos).base();
+    auto start = std::find(std::make_reverse_iterator(end) + (end != train.begin()), train.rend(),
+                           Vocabulary::kEos)
+                     .base();
+    if (end - start > kLongest) start = end - kLongest;
+    const std::span<const int> prime(start, end);
     for (int seed = 1; seed <= kSamples; ++seed) {
-      const auto tokens = sample_tokens(model, {},
+      const auto tokens = sample_tokens(model, prime,
                                         {.length = kSampleLength,
                                          .temperature = kSampleTemperature,
                                          .seed = std::uint64_t(seed)});

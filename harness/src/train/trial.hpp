@@ -72,7 +72,8 @@ struct TrialOptions {
 };
 
 // Samples a trained language model writes at the end: kSamples texts of kSampleLength tokens at
-// temperature kSampleTemperature, with seeds 1 … kSamples.
+// temperature kSampleTemperature, with seeds 1 … kSamples, each after reading the training split's
+// last sentence.
 inline constexpr int kSamples = 3;
 inline constexpr int kSampleLength = 200;
 inline constexpr double kSampleTemperature = 0.8;
