@@ -97,7 +97,8 @@ void run(benchmark::State& state, const Benchmarked& b) {
 void register_all() {
   for (const auto& size : sizes()) {
     for (const auto& cell : size.cells) {
-      for (const std::string backend : {"naive", "blas", "tbb"}) {
+      for (const auto& entry : test::builtin_plugins().backends()) {
+        const std::string& backend = entry.name;
         if (backend == "naive" && size.id != "S") continue;
         for (const Mode mode : {Mode::Forward, Mode::ForwardBackward}) {
           for (const int threads : {1, 2}) {

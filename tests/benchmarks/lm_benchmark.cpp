@@ -1,7 +1,7 @@
 // The language model's training step at a character model's size — a vocabulary of V = 80,
 // H = 256, B = 32, T = 100: the embedding gather, the layer, the softmax head and its loss,
-// backward, and an Adam update — for lstm, gru and rnn_tanh on blas and tbb with one and two
-// threads. Counter: tokens/s (B·T per step). tests/peers/lm_step.py times PyTorch doing the same.
+// backward, and an Adam update — for lstm, gru and rnn_tanh on every built-in backend but naive,
+// with one and two threads. Counter: tokens/s (B·T per step). tests/peers/lm_step.py times PyTorch doing the same.
 //
 // Names: lm_step/<cell>/<backend>/threads:<n>, e.g. lm_step/lstm/blas/threads:1.
 #include <benchmark/benchmark.h>
@@ -60,7 +60,9 @@ void lm_step(benchmark::State& state, const std::string& cell_name, const std::s
 
 void register_all() {
   for (const std::string cell : {"lstm", "gru", "rnn_tanh"}) {
-    for (const std::string backend : {"blas", "tbb"}) {
+    for (const auto& entry : test::builtin_plugins().backends()) {
+      const std::string& backend = entry.name;
+      if (backend == "naive") continue;
       for (const int threads : {1, 2}) {
         const std::string name =
             "lm_step/" + cell + "/" + backend + "/threads:" + std::to_string(threads);
