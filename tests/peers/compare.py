@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Peer comparison: the harness's blas and tbb backends against oneDNN and PyTorch.
+"""Peer comparison: the harness's backends against oneDNN's RNN primitive and PyTorch.
 
 Runs, in interleaved rounds (harness, oneDNN, PyTorch, then again), the same cells at the same
 sizes (the table `cell_benchmark --sizes` prints) on 1 and 2 threads, and prints one Markdown table
-of median times with speed ratios (oneDNN time / harness time: above 1 means the harness is faster).
+of median times with speed ratios (oneDNN time / harness time: above 1 means the harness is
+faster), and for the onednn backend its GFLOP/s and their share of dnnl_sgemm's own peak on a
+large product, measured in the same run.
 
 oneDNN needs libdnnl-dev at build time (the build then makes `onednn_rnn`); PyTorch needs
 python3-torch and runs under Debian's own /usr/bin/python3. Whatever is missing is left out of the table.
@@ -29,8 +31,8 @@ def run(command, env=None):
 
 
 def harness_times(build, sizes, modes, threads, repetitions):
-    """{(cell, size, mode, backend): median ms} from cell_benchmark's JSON."""
-    pattern = "^({})/(blas|tbb)/({})/({})/threads:{}/".format(
+    """{(cell, size, mode, backend): (median ms, median FLOP/s)} from cell_benchmark's JSON."""
+    pattern = "^({})/(blas|tbb|onednn)/({})/({})/threads:{}/".format(
         "|".join(sorted({c for s in sizes for c in s["cells"]})),
         "|".join(sorted({s["id"] for s in sizes})),
         "|".join(m.replace("+", r"\+") for m in modes), threads)
@@ -48,7 +50,7 @@ def harness_times(build, sizes, modes, threads, repetitions):
         if b.get("aggregate_name") != "median":
             continue
         cell, backend, size, mode, _ = b["run_name"].split("/", 4)
-        times[(cell, size, mode, backend)] = b["real_time"]
+        times[(cell, size, mode, backend)] = (b["real_time"], b.get("FLOP/s", 0.0))
         if "error_message" in b:
             sys.exit(f"compare.py: {b['run_name']}: {b['error_message']}")
     return times
@@ -58,7 +60,7 @@ def peer_times(lines, peer):
     times = {}
     for line in lines.splitlines():
         cell, size, mode, median, _ = line.split()
-        times[(cell, size, mode, peer)] = float(median)
+        times[(cell, size, mode, peer)] = (float(median), 0.0)
     return times
 
 
@@ -86,6 +88,14 @@ def torch_times(sizes, threads, repetitions):
     return peer_times(lines, "PyTorch")
 
 
+def sgemm_peak(build, threads):
+    """dnnl_sgemm's GFLOP/s on a large product, or None without oneDNN."""
+    binary = os.path.join(build, "bin", "onednn_rnn")
+    if not os.path.exists(binary):
+        return None
+    return float(run([binary, "--sgemm-peak"], {"OMP_NUM_THREADS": str(threads)}).split()[1])
+
+
 def load_average():
     return os.getloadavg()[0]
 
@@ -103,7 +113,8 @@ def main():
     all_sizes = json.loads(run([os.path.join(args.build, "bin", "cell_benchmark"), "--sizes"]))
     sizes = [s for s in all_sizes if s["id"] in wanted]
     modes = args.modes.split(",")
-    samples = defaultdict(list)  # (cell, size, mode, who, threads) -> per-round medians
+    samples = defaultdict(list)  # (cell, size, mode, who, threads) -> per-round (ms, FLOP/s)
+    peaks = defaultdict(list)  # threads -> per-round sgemm GFLOP/s
     loads = [load_average()]
     for round_index in range(args.rounds):
         for threads in (1, 2):
@@ -112,14 +123,17 @@ def main():
             measured.update(harness_times(args.build, sizes, modes, threads, args.repetitions))
             measured.update(onednn_times(args.build, wanted, threads, args.repetitions))
             measured.update(torch_times(sizes, threads, args.repetitions))
-            for (cell, size, mode, who), ms in measured.items():
+            for (cell, size, mode, who), value in measured.items():
                 if mode in modes:
-                    samples[(cell, size, mode, who, threads)].append(ms)
+                    samples[(cell, size, mode, who, threads)].append(value)
+            peak = sgemm_peak(args.build, threads)
+            if peak:
+                peaks[threads].append(peak)
         loads.append(load_average())
 
-    def median(cell, size, mode, who, threads):
+    def median(cell, size, mode, who, threads, index=0):
         values = samples.get((cell, size, mode, who, threads))
-        return statistics.median(values) if values else None
+        return statistics.median(v[index] for v in values) if values else None
 
     def ms(value):
         return f"{value:.2f}" if value is not None else "—"
@@ -128,24 +142,31 @@ def main():
         return f"{reference / value:.2f}" if reference and value else "—"
 
     coretype = os.environ.get("OPENBLAS_CORETYPE", "auto")
+    peak_text = ", ".join(f"{t} thread(s) {statistics.median(p):.0f}" for t, p in peaks.items())
     print(f"Median of {args.rounds} rounds × {args.repetitions} repetitions, times in ms; "
           f"OPENBLAS_CORETYPE={coretype}; 1-minute load average "
-          f"{min(loads):.2f}–{max(loads):.2f}.\n"
+          f"{min(loads):.2f}–{max(loads):.2f}; dnnl_sgemm peak (2048³, GFLOP/s): "
+          f"{peak_text or '—'}.\n"
           "Ratios are oneDNN's time over the harness's (above 1: the harness is faster).\n")
-    print("| cell | size | mode | threads | blas | tbb | oneDNN | PyTorch | blas vs oneDNN "
-          "| tbb vs oneDNN |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| cell | size | mode | threads | blas | tbb | onednn | oneDNN RNN | PyTorch "
+          "| onednn vs oneDNN | tbb vs oneDNN | onednn GFLOP/s | % of sgemm peak |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for size in sizes:
         for cell in size["cells"]:
             for mode in modes:
                 for threads in (1, 2):
                     key = (cell, size["id"], mode)
                     blas, tbb = median(*key, "blas", threads), median(*key, "tbb", threads)
+                    ours = median(*key, "onednn", threads)
+                    flops = median(*key, "onednn", threads, index=1)
                     onednn = median(*key, "oneDNN", threads)
                     torch = median(*key, "PyTorch", threads)
+                    gflops = f"{flops / 1e9:.0f}" if flops else "—"
+                    peak = statistics.median(peaks[threads]) if peaks.get(threads) else None
+                    share = f"{flops / 1e9 / peak * 100:.0f}%" if flops and peak else "—"
                     print(f"| {cell} | {size['id']} | {mode} | {threads} | {ms(blas)} | {ms(tbb)} "
-                          f"| {ms(onednn)} | {ms(torch)} | {ratio(onednn, blas)} "
-                          f"| {ratio(onednn, tbb)} |")
+                          f"| {ms(ours)} | {ms(onednn)} | {ms(torch)} | {ratio(onednn, ours)} "
+                          f"| {ratio(onednn, tbb)} | {gflops} | {share} |")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 // Times oneDNN's RNN primitives on the benchmark sizes (see ../benchmarks/sizes.hpp), for the peer
 // comparison: forward (training) and forward + backward of one unidirectional layer in f32.
 // Prints one line per case: "<cell> <size> <fwd|fwd+bwd> <median ms> <min ms>"; threads come from
-// OMP_NUM_THREADS. Built only when oneDNN (libdnnl-dev) is installed; never part of the harness.
+// OMP_NUM_THREADS. With --sgemm-peak it prints instead "sgemm_peak <GFLOP/s>": the median rate of
+// dnnl_sgemm on a large square product (2048³), the engine's own peak for the %-of-peak column.
+// Built only when oneDNN (libdnnl-dev) is installed; never part of the harness.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -208,7 +210,26 @@ int gates_of(const std::string& cell) {
 }  // namespace
 
 // Usage: onednn_rnn [repetitions] [cell-filter]
+// The rate dnnl_sgemm reaches on C (n, n) = A (n, n) · B (n, n), median of `repetitions`.
+void print_sgemm_peak(int repetitions) {
+  constexpr int n = 2048;
+  std::vector<float> a(std::size_t(n) * n, 0.01f), b(a), c(a.size());
+  std::vector<double> rates;
+  for (int r = 0; r <= repetitions; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    dnnl_sgemm('N', 'N', n, n, n, 1.0f, a.data(), n, b.data(), n, 0.0f, c.data(), n);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (r > 0) rates.push_back(2.0 * n * n * n / seconds / 1e9);  // the first one JIT-compiles
+  }
+  std::printf("sgemm_peak %.1f\n", median(rates));
+}
+
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--sgemm-peak") {
+    print_sgemm_peak(5);
+    return 0;
+  }
   const int repetitions = argc > 1 ? std::atoi(argv[1]) : 9;
   const std::string only = argc > 2 ? argv[2] : "";
   dnnl::engine engine(dnnl::engine::kind::cpu, 0);
