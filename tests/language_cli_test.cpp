@@ -19,9 +19,7 @@ using test::run_harness;
 class LanguageCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    folder_ = fs::path(testing::TempDir()) / "language_cli_test";
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
+    folder_ = test::scratch_folder("language_cli_test");
     test::write_small_text(folder_ / "text.txt");
     std::ofstream(folder_ / "lm.yaml")
         << "name: lm\ntasks: [{kind: lm, corpus: text.txt, T: 20}]\n"

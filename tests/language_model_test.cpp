@@ -118,9 +118,7 @@ INSTANTIATE_TEST_SUITE_P(Cells, TokenModel, ::testing::Values("lstm", "gru", "rn
 class LanguageModelRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    folder_ = fs::path(testing::TempDir()) / "language_model_test";
-    fs::remove_all(folder_);
-    fs::create_directories(folder_);
+    folder_ = test::scratch_folder("language_model_test");
     test::write_small_text(folder_ / "text.txt");
   }
   static TrialSpec spec(const std::string& extra = "") {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/plugins.hpp"
 #include "support/run_harness.hpp"
 
 namespace {
@@ -37,8 +38,8 @@ TEST(PluginsCommand, JsonNamesPluginFileAndVersion) {
   const Result result = run_harness("plugins --json");
   ASSERT_EQ(result.exit_code, 0) << result.output;
   const auto document = nlohmann::json::parse(result.output);
-  ASSERT_EQ(document["cells"].size(), 8u);
-  ASSERT_EQ(document["backends"].size(), 3u);
+  ASSERT_EQ(document["cells"].size(), harness::test::builtin_plugins().cells().size());
+  ASSERT_EQ(document["backends"].size(), harness::test::builtin_plugins().backends().size());
   const auto& naive = document["backends"][1];
   EXPECT_EQ(naive["name"], "naive");
   EXPECT_EQ(naive["version"], "0.1.0");

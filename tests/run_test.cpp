@@ -30,10 +30,7 @@ std::string fmt_args(const fs::path& experiment, const fs::path& out, const fs::
 }
 
 fs::path scratch(const std::string& name) {
-  const fs::path folder = fs::path(testing::TempDir()) / ("run_test_" + name);
-  fs::remove_all(folder);
-  fs::create_directories(folder);
-  return folder;
+  return test::scratch_folder("run_test_" + name);
 }
 
 fs::path write(const fs::path& file, const std::string& text) {

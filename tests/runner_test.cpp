@@ -78,8 +78,7 @@ std::vector<std::vector<std::string>> query(const fs::path& database, const std:
 class Runner : public ::testing::Test {
  protected:
   void SetUp() override {
-    folder_ = fs::path(testing::TempDir()) / "runner_test";
-    fs::remove_all(folder_);
+    folder_ = test::scratch_folder("runner_test");
     const auto spec = parse_experiment(kGrid, "grid.yaml", {}, builtin_names());
     RunObserver quiet;
     std::atomic<bool> stop{false};

@@ -1,6 +1,9 @@
 // Files in tests: reading one whole, and a small text for language models.
 #pragma once
 
+#include <gtest/gtest.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +17,16 @@ inline std::string read_text(const std::filesystem::path& file) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// An empty folder of this test process's own under the test temporary folder: test programs run
+// side by side (ctest -j) and each test is a process of its own.
+inline std::filesystem::path scratch_folder(const std::string& name) {
+  const auto folder =
+      std::filesystem::path(testing::TempDir()) / (name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  return folder;
 }
 
 // 300 lines of three short sentences, for training a character model in seconds.
