@@ -234,32 +234,26 @@ RunRecord ResultsStore::load_run(const std::string& run_id) const {
     t.spec = nlohmann::ordered_json::parse(trials.text(6));
     by_number[t.trial] = run.trials.size() - 1;
   }
-  Statement metrics(db_,
-                    "SELECT trial, step, metric, value FROM metrics WHERE run_id = ? "
-                    "ORDER BY rowid");
-  metrics.bind(1, run_id);
-  while (metrics.next()) {
-    const auto trial = by_number.find(metrics.integer(0));
-    if (trial == by_number.end()) continue;
-    run.trials[trial->second].metrics.push_back(
-        {metrics.integer(1), metrics.text(2), metrics.real(3)});
-  }
-  Statement profile(db_,
-                    "SELECT trial, phase, norm FROM grad_profile WHERE run_id = ? "
-                    "ORDER BY trial, phase, t");
-  profile.bind(1, run_id);
-  while (profile.next()) {
-    const auto trial = by_number.find(profile.integer(0));
-    if (trial == by_number.end()) continue;
-    TrialRecord& t = run.trials[trial->second];
-    (profile.text(1) == "init" ? t.profile_init : t.profile_final).push_back(profile.real(2));
-  }
-  Statement samples(db_, "SELECT trial, text FROM samples WHERE run_id = ? ORDER BY trial, seed");
-  samples.bind(1, run_id);
-  while (samples.next()) {
-    const auto trial = by_number.find(samples.integer(0));
-    if (trial != by_number.end()) run.trials[trial->second].samples.push_back(samples.text(1));
-  }
+  // Each row of a query whose first column is the trial number, handed to its trial's record.
+  auto for_each_row = [&](const char* sql, auto add) {
+    Statement rows(db_, sql);
+    rows.bind(1, run_id);
+    while (rows.next()) {
+      const auto trial = by_number.find(rows.integer(0));
+      if (trial != by_number.end()) add(run.trials[trial->second], rows);
+    }
+  };
+  for_each_row("SELECT trial, step, metric, value FROM metrics WHERE run_id = ? ORDER BY rowid",
+               [](TrialRecord& t, Statement& row) {
+                 t.metrics.push_back({row.integer(1), row.text(2), row.real(3)});
+               });
+  for_each_row(
+      "SELECT trial, phase, norm FROM grad_profile WHERE run_id = ? ORDER BY trial, phase, t",
+      [](TrialRecord& t, Statement& row) {
+        (row.text(1) == "init" ? t.profile_init : t.profile_final).push_back(row.real(2));
+      });
+  for_each_row("SELECT trial, text FROM samples WHERE run_id = ? ORDER BY trial, seed",
+               [](TrialRecord& t, Statement& row) { t.samples.push_back(row.text(1)); });
   return run;
 }
 
