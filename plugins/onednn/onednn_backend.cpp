@@ -45,8 +45,8 @@ class OnednnBackend final : public harness::BackendFor<OnednnBackend> {
       }
       omp_set_num_threads(threads_);
       const dnnl_status_t status =
-          dnnl_sgemm(flag(ta), flag(tb), c.rows, c.cols, k, alpha, a.data,
-                     std::max(a.ld, a.cols), b.data, std::max(b.ld, b.cols), beta, c.data, c.ld);
+          dnnl_sgemm(flag(ta), flag(tb), c.rows, c.cols, k, alpha, a.data, std::max(a.ld, a.cols),
+                     b.data, std::max(b.ld, b.cols), beta, c.data, c.ld);
       if (status != dnnl_success) {
         throw std::runtime_error("onednn backend: dnnl_sgemm failed with status " +
                                  std::to_string(int(status)));

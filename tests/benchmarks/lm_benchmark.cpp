@@ -1,7 +1,8 @@
 // The language model's training step at a character model's size — a vocabulary of V = 80,
 // H = 256, B = 32, T = 100: the embedding gather, the layer, the softmax head and its loss,
 // backward, and an Adam update — for lstm, gru and rnn_tanh on every built-in backend but naive,
-// with one and two threads. Counter: tokens/s (B·T per step). tests/peers/lm_step.py times PyTorch doing the same.
+// with one and two threads. Counter: tokens/s (B·T per step). tests/peers/lm_step.py times PyTorch
+// doing the same.
 //
 // Names: lm_step/<cell>/<backend>/threads:<n>, e.g. lm_step/lstm/blas/threads:1.
 #include <benchmark/benchmark.h>

@@ -66,7 +66,7 @@ def torch_times(threads, repetitions):
 
 def harness_times(build, threads, repetitions):
     """{(cell, backend): median ms per step} from lm_benchmark's JSON."""
-    pattern = f"^lm_step/({'|'.join(CELLS)})/(blas|tbb)/threads:{threads}/"
+    pattern = f"^lm_step/({'|'.join(CELLS)})/[a-z]+/threads:{threads}/"
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run([os.path.join(build, "bin", "lm_benchmark"),
                         f"--benchmark_filter={pattern}", f"--benchmark_repetitions={repetitions}",
@@ -108,7 +108,7 @@ def main():
                 torch_ms.setdefault(cell, []).append(ms)
         for cell in CELLS:
             peer = statistics.median(torch_ms[cell])
-            for backend in ("blas", "tbb"):
+            for backend in sorted({b for c, b in harness if c == cell}):
                 ms = statistics.median(harness[(cell, backend)])
                 rows.append((cell, backend, threads, B * T / ms * 1000, B * T / peer * 1000,
                              peer / ms))
