@@ -6,17 +6,15 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
+
+#include "files.hpp"
 
 namespace harness::test {
 
 // The file's text, or "" when it cannot be read.
 inline std::string read_text(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return read_whole_file(file).value_or("");
 }
 
 // An empty folder of this test process's own under the test temporary folder: test programs run

@@ -2,12 +2,11 @@
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/plugin_options.hpp"
+#include "files.hpp"
 #include "language/generation.hpp"
 #include "language/trained_model.hpp"
 
@@ -52,11 +51,9 @@ int score_command(const std::vector<std::string>& args) {
   }
   std::string text;
   if (values.count("file")) {
-    std::ifstream in(values["file"].as<std::string>(), std::ios::binary);
-    if (!in) throw UsageError{"score: cannot read " + values["file"].as<std::string>()};
-    std::stringstream content;
-    content << in.rdbuf();
-    text = content.str();
+    const auto content = read_whole_file(values["file"].as<std::string>());
+    if (!content) throw UsageError{"score: cannot read " + values["file"].as<std::string>()};
+    text = *content;
   } else {
     text = values["text"].as<std::string>();
   }

@@ -3,11 +3,10 @@
 // come from the task table.
 #include "experiment/spec.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "experiment/grid.hpp"
+#include "files.hpp"
 #include "tasks/task_kind.hpp"
 
 namespace harness {
@@ -260,13 +259,11 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
 
 ExperimentSpec load_experiment(const std::string& file, const std::vector<std::string>& overrides,
                                const KnownNames& known) {
-  std::ifstream in(file);
-  if (!in) {
+  const auto text = read_whole_file(file);
+  if (!text) {
     throw ConfigError(fmt::format("{}: cannot read the experiment file (does it exist?)", file));
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_experiment(text.str(), file, overrides, known);
+  return parse_experiment(*text, file, overrides, known);
 }
 
 }  // namespace harness

@@ -281,22 +281,14 @@ std::vector<std::string> select_columns(const SummaryTable& table,
 
 namespace {
 
-// One table: constant settings and baselines above, the rows, notes on trials that did not
-// complete below.
-std::string one_table(const SummaryTable& table, const std::vector<std::string>& names) {
-  if (table.rows.empty()) return "(no finished trials)\n";
-  std::vector<std::size_t> columns, width;
-  for (const auto& name : names) {
-    columns.push_back(*table.find(name));
-    width.push_back(name.size());
-  }
-  for (const auto& row : table.rows) {
-    for (std::size_t i = 0; i < columns.size(); ++i)
-      width[i] = std::max(width[i], row[columns[i]].size());
-  }
-  std::string out;
-  const auto constants = constant_settings(table);
-  if (!constants.empty()) out += fmt::format("Every trial: {}.\n\n", fmt::join(constants, ", "));
+// One section: the settings its trials share, its baselines, its rows in the given columns, notes
+// on trials that did not complete.
+SummarySection section(const SummaryTable& table, const std::vector<std::string>& names,
+                       std::string heading) {
+  SummarySection out{std::move(heading)};
+  out.columns = names;
+  if (table.rows.empty()) return out;
+  out.constants = constant_settings(table);
   std::vector<std::string> baselines;
   std::string measure;
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
@@ -306,30 +298,20 @@ std::string one_table(const SummaryTable& table, const std::vector<std::string>&
     measure = column.path.substr(column.path.rfind('.') + 1);
   }
   if (!baselines.empty()) {
-    out +=
-        fmt::format("n-gram baselines (held-out {}): {}.\n\n", measure, fmt::join(baselines, ", "));
+    out.baselines =
+        fmt::format("n-gram baselines (held-out {}): {}", measure, fmt::join(baselines, ", "));
   }
-  out += "|";
-  for (std::size_t i = 0; i < columns.size(); ++i)
-    out += fmt::format(" {:<{}} |", names[i], width[i]);
-  out += "\n|";
-  for (std::size_t w : width) out += std::string(w + 2, '-') + "|";
-  out += "\n";
-  for (const auto& row : table.rows) {
-    out += "|";
-    for (std::size_t i = 0; i < columns.size(); ++i)
-      out += fmt::format(" {:<{}} |", row[columns[i]], width[i]);
-    out += "\n";
-  }
+  std::vector<std::size_t> indices;
+  for (const auto& name : names) indices.push_back(*table.find(name));
   const std::size_t trial = *table.find("trial"), status = *table.find("status"),
                     message = *table.find("message");
-  std::string notes;
   for (const auto& row : table.rows) {
+    auto& values = out.rows.emplace_back();
+    for (std::size_t c : indices) values.push_back(row[c]);
     if (row[status] != "complete") {
-      notes += fmt::format("- trial {} {}: {}\n", row[trial], row[status], row[message]);
+      out.notes.push_back(fmt::format("trial {} {}: {}", row[trial], row[status], row[message]));
     }
   }
-  if (!notes.empty()) out += "\n" + notes;
   return out;
 }
 
@@ -348,13 +330,51 @@ std::vector<std::pair<std::string, SummaryTable>> by_task_kind(const SummaryTabl
 
 }  // namespace
 
-std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& names) {
-  if (!names.empty()) return one_table(table, names);
+std::vector<SummarySection> summary_sections(const SummaryTable& table,
+                                             const std::vector<std::string>& names) {
+  if (!names.empty()) return {section(table, names, "")};
   const auto parts = by_task_kind(table);
-  if (parts.size() <= 1) return one_table(table, default_columns(table));
+  if (parts.size() <= 1) return {section(table, default_columns(table), "")};
+  std::vector<SummarySection> sections;
+  for (const auto& [kind, part] : parts)
+    sections.push_back(section(part, default_columns(part), kind));
+  return sections;
+}
+
+std::string section_markdown(const SummarySection& section) {
+  if (section.rows.empty()) return "(no finished trials)\n";
+  std::vector<std::size_t> width;
+  for (const auto& name : section.columns) width.push_back(name.size());
+  for (const auto& row : section.rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
   std::string out;
-  for (const auto& [kind, part] : parts) {
-    out += fmt::format("### {}\n\n{}\n", kind, one_table(part, default_columns(part)));
+  if (!section.constants.empty()) {
+    out += fmt::format("Every trial: {}.\n\n", fmt::join(section.constants, ", "));
+  }
+  if (!section.baselines.empty()) out += section.baselines + ".\n\n";
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string text = "|";
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      text += fmt::format(" {:<{}} |", cells[i], width[i]);
+    return text + "\n";
+  };
+  out += line(section.columns) + "|";
+  for (std::size_t w : width) out += std::string(w + 2, '-') + "|";
+  out += "\n";
+  for (const auto& row : section.rows) out += line(row);
+  if (!section.notes.empty()) {
+    out += "\n";
+    for (const auto& note : section.notes) out += "- " + note + "\n";
+  }
+  return out;
+}
+
+std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& s : summary_sections(table, names)) {
+    out += s.heading.empty() ? section_markdown(s)
+                             : fmt::format("### {}\n\n{}\n", s.heading, section_markdown(s));
   }
   return out;
 }

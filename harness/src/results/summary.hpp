@@ -51,6 +51,22 @@ std::vector<std::string> constant_settings(const SummaryTable& table);
 std::vector<std::string> select_columns(const SummaryTable& table,
                                         const std::vector<std::string>& requested);
 
+// What the summary shows, whatever the format: with `columns`, one section of them; without, one
+// per task kind (headed by it when there are several), each with its default columns.
+struct SummarySection {
+  std::string heading;                 // the task kind, or "" for a single section
+  std::vector<std::string> constants;  // "name: value" of what every trial of it shares
+  std::string baselines;               // its n-gram baselines on one line, or ""
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // the columns' values, one row per trial
+  std::vector<std::string> notes;              // one per trial that did not complete
+};
+std::vector<SummarySection> summary_sections(const SummaryTable& table,
+                                             const std::vector<std::string>& columns);
+
+// One section as Markdown: what every trial shares, the baselines, the table, the notes.
+std::string section_markdown(const SummarySection& section);
+
 // The table as Markdown. With `columns`, one table of them; without, one table per task kind
 // (under a heading when there are several), each with its default columns. Above each table what
 // is the same in every trial of it (the n-gram baselines on a line of their own), below it a line

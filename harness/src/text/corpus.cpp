@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 #include <fmt/std.h>
 
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <unordered_map>
 
+#include "files.hpp"
 #include "text/utf8.hpp"
 
 namespace harness {
@@ -56,17 +55,11 @@ void for_each_line(std::string_view text, Fn fn) {
   }
 }
 
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw CorpusError(fmt::format("cannot read the corpus {} (does it exist?)", file));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 std::shared_ptr<const Corpus> read_corpus(const std::filesystem::path& file, TextLevel level,
                                           int vocabulary_cap) {
-  const std::string text = read_file(file);
+  const auto contents = read_whole_file(file);
+  if (!contents) throw CorpusError(fmt::format("cannot read the corpus {} (does it exist?)", file));
+  const std::string& text = *contents;
   if (text.empty()) throw CorpusError(fmt::format("the corpus {} is empty", file));
   if (const auto offset = invalid_utf8_offset(text)) {
     throw CorpusError(
