@@ -18,7 +18,9 @@ struct UsageError {
 };
 
 int check_command(const std::vector<std::string>& args);
+int compare_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
+int report_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
 int sample_command(const std::vector<std::string>& args);
 int score_command(const std::vector<std::string>& args);

@@ -142,7 +142,8 @@ int run_command(const std::vector<std::string>& args) {
   po::options_description options(
       "Usage: harness run EXPERIMENT.yaml [options]\n\n"
       "Runs every trial of the experiment, stores them in the results database and writes the\n"
-      "run's folder (summary.md, summary.csv, curves.csv, grad_profile.csv, run.json).\n"
+      "run's folder (summary.md, summary.csv, curves.csv, grad_profile.csv, run.json, and\n"
+      "report.html and report.md with plots: see 'harness report --help').\n"
       "Ctrl-C stops cleanly: finished trials are kept and the run is marked "
       "incomplete.\n\nOptions");
   options.add_options()("help,h", "show this help")(
@@ -160,6 +161,7 @@ int run_command(const std::vector<std::string>& args) {
       "the summary table's columns, comma-separated: spec keys by name or path (cell, "
       "training.learning_rate) and results (loss, solved, seq_per_s, ...); 'all' for every one. "
       "Default: the trial, the keys the grid varies, the main results")(
+      "no-report", "leave out report.html and report.md (harness report writes them later)")(
       "experiment", po::value<std::string>()->value_name("EXPERIMENT.yaml"), "the experiment file");
   options.add(plugin_options());
   po::positional_options_description positional;
@@ -185,6 +187,7 @@ int run_command(const std::vector<std::string>& args) {
   run_options.store = values["store"].as<std::string>();
   if (values.count("out")) run_options.folder = values["out"].as<std::string>();
   run_options.jobs = values["jobs"].as<int>();
+  run_options.report = !values.count("no-report");
   if (values.count("columns")) {  // checked before any work
     run_options.columns = select_columns(planned_summary(spec.trials),
                                          column_list(values["columns"].as<std::string>()));
@@ -201,11 +204,22 @@ int run_command(const std::vector<std::string>& args) {
   fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", outcome.run.run_id,
              outcome.run.status, outcome.run.trials.size(), spec.trials.size(),
              outcome.folder.string(), run_options.store.string());
+  if (!outcome.report.html.empty()) {
+    fmt::print(stderr, "report: {}{}\n", outcome.report.html.string(),
+               outcome.report.missing.empty() ? "" : " (" + outcome.report.missing + ")");
+  }
+  if (!outcome.report_failure.empty()) {
+    fmt::print(stderr,
+               "harness run: the report failed ({}); the run is stored: harness report {} "
+               "tries again\n",
+               outcome.report_failure, outcome.folder.string());
+  }
   if (!outcome.failure.empty()) {
     fmt::print(stderr, "harness run: {}\n", outcome.failure);
     return kExitFailure;
   }
-  return outcome.run.status == "complete" ? kExitOk : kExitInterrupted;
+  if (outcome.run.status != "complete") return kExitInterrupted;
+  return outcome.report_failure.empty() ? kExitOk : kExitFailure;
 }
 
 }  // namespace harness::cli

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "files.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
 #include "train/trial.hpp"
@@ -15,16 +15,6 @@ namespace harness {
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_file(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.string() + ".partial";
-  {
-    std::ofstream out(temporary);
-    out << text;
-    if (!out) throw std::runtime_error(fmt::format("cannot write {}", temporary.string()));
-  }
-  fs::rename(temporary, path);
-}
 
 // The columns that tell trials apart in the long CSV files: the trial and the keys that vary.
 struct TrialKeys {
@@ -101,7 +91,8 @@ std::string samples_text(const RunRecord& run) {
   return out;
 }
 
-nlohmann::ordered_json run_json(const RunRecord& run, const SummaryTable& table) {
+nlohmann::ordered_json run_json(const RunRecord& run, const fs::path& store,
+                                const SummaryTable& table) {
   nlohmann::ordered_json trials = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < run.trials.size(); ++i) {
     const auto& trial = run.trials[i];
@@ -124,6 +115,7 @@ nlohmann::ordered_json run_json(const RunRecord& run, const SummaryTable& table)
           {"status", run.status},
           {"experiment", run.experiment},
           {"file", run.file},
+          {"store", fs::absolute(store).lexically_normal().string()},
           {"started", run.started},
           {"finished", run.finished},
           {"experiment_yaml", run.experiment_yaml},
@@ -134,20 +126,21 @@ nlohmann::ordered_json run_json(const RunRecord& run, const SummaryTable& table)
 
 }  // namespace
 
-void export_run(const RunRecord& run, const fs::path& folder,
+void export_run(const RunRecord& run, const fs::path& folder, const fs::path& store,
                 const std::vector<std::string>& columns) {
   fs::create_directories(folder);
   const SummaryTable table = summarize(run);
   const TrialKeys keys(table);
-  write_file(folder / "summary.md",
-             fmt::format("# {} — run {} ({})\n\n{}\n{}", run.experiment, run.run_id, run.status,
-                         summary_markdown(table, columns), summary_legend(table, columns)));
-  write_file(folder / "summary.csv", summary_csv(table));
-  write_file(folder / "curves.csv", curves_csv(run, keys));
-  write_file(folder / "grad_profile.csv", grad_profile_csv(run, keys));
-  write_file(folder / "run.json", run_json(run, table).dump(2) + "\n");
+  write_file_atomically(
+      folder / "summary.md",
+      fmt::format("# {} — run {} ({})\n\n{}\n{}", run.experiment, run.run_id, run.status,
+                  summary_markdown(table, columns), summary_legend(table, columns)));
+  write_file_atomically(folder / "summary.csv", summary_csv(table));
+  write_file_atomically(folder / "curves.csv", curves_csv(run, keys));
+  write_file_atomically(folder / "grad_profile.csv", grad_profile_csv(run, keys));
+  write_file_atomically(folder / "run.json", run_json(run, store, table).dump(2) + "\n");
   const std::string samples = samples_text(run);
-  if (!samples.empty()) write_file(folder / "samples.txt", samples);
+  if (!samples.empty()) write_file_atomically(folder / "samples.txt", samples);
 }
 
 }  // namespace harness

@@ -13,8 +13,9 @@
 
 namespace harness {
 
-// `columns`: the summary.md table's columns (summary.hpp's names; empty: the default ones).
+// `store`: the database holding the run, named in run.json so that tools find it from the
+// folder. `columns`: the summary.md table's columns (summary.hpp's names; empty: the default ones).
 void export_run(const RunRecord& run, const std::filesystem::path& folder,
-                const std::vector<std::string>& columns = {});
+                const std::filesystem::path& store, const std::vector<std::string>& columns = {});
 
 }  // namespace harness

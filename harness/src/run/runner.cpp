@@ -90,7 +90,14 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   const bool complete = finished.load() == experiment.trials.size();
   store.finish_run(run.run_id, complete ? "complete" : "incomplete");
   outcome.run = store.load_run(run.run_id);
-  export_run(outcome.run, outcome.folder, options.columns);
+  export_run(outcome.run, outcome.folder, options.store, options.columns);
+  if (options.report) {
+    try {
+      outcome.report = write_report(outcome.run, outcome.folder);
+    } catch (const std::exception& error) {
+      outcome.report_failure = error.what();
+    }
+  }
   return outcome;
 }
 

@@ -1,9 +1,10 @@
 // Running an experiment outside any user interface: its trials on worker threads (as many at
 // once as fit the cores), each finished trial stored as it finishes, the run's status kept in
 // the store, its trained model saved in the run's folder (checkpoints/trial-N.safetensors), and
-// the run's folder exported from the store at the end. The caller watches through
-// a RunObserver (called from the worker threads) and stops the run by setting `stop`: running
-// trials end at their next step, finished ones stay, and the run is marked incomplete.
+// the run's folder exported from the store at the end, with its report (report/report.hpp). The
+// caller watches through a RunObserver (called from the worker threads) and stops the run by
+// setting `stop`: running trials end at their next step, finished ones stay, and the run is marked
+// incomplete.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 
 #include "experiment/spec.hpp"
 #include "registry.hpp"
+#include "report/report.hpp"
 #include "results/record.hpp"
 #include "train/trial.hpp"
 
@@ -24,6 +26,7 @@ struct RunOptions {
   int jobs = 0;                      // trials at once; 0: as many as the cores hold
   std::vector<std::string> columns;  // summary.md's columns (summary.hpp); empty: the default
   std::string run_id;                // empty: the UTC time and the process id
+  bool report = true;                // write report.html and report.md at the end
 };
 
 class RunObserver {
@@ -39,7 +42,9 @@ class RunObserver {
 struct RunOutcome {
   RunRecord run;  // as the store holds it at the end
   std::filesystem::path folder;
-  std::string failure;  // the trial that threw and why; "" when none did
+  std::string failure;         // the trial that threw and why; "" when none did
+  ReportFiles report;          // when asked for and written
+  std::string report_failure;  // why the report could not be written; the records are kept
 };
 
 // Runs every trial of `experiment`. A trial that throws stops the run (marked incomplete) and is
