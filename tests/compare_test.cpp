@@ -39,8 +39,9 @@ RunRecord run_of(const std::string& cells, const std::string& backend, double lo
 
 std::map<std::string, std::string> row_of(const RunComparison& comparison, std::size_t r) {
   std::map<std::string, std::string> row;
-  for (std::size_t c = 0; c < comparison.table.columns.size(); ++c) {
-    row[comparison.table.columns[c]] = comparison.table.rows.at(r).at(c);
+  const SummarySection& table = comparison.sections.at(0);
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    row[table.columns[c]] = table.rows.at(r).at(c);
   }
   return row;
 }

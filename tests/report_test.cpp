@@ -175,7 +175,9 @@ TEST(Compare, TwoBackendsOfTheSmokeRun) {
       << result.output;
   EXPECT_NE(result.output.find("9 trials matched by their spec."), std::string::npos)
       << result.output;
-  EXPECT_NE(result.output.find("| A | B | task "), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("### temporal_order\n"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find("| A | B | cell     | hidden | layers |"), std::string::npos)
+      << result.output;
   EXPECT_EQ(result.output.find("Only in"), std::string::npos) << result.output;
 
   const auto usage = run_harness("compare " + quoted(folder / "a" / "run"));

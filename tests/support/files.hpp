@@ -8,7 +8,7 @@
 #include <fstream>
 #include <string>
 
-#include "files.hpp"
+#include "file_io.hpp"
 
 namespace harness::test {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command.hpp"
-#include "files.hpp"
+#include "file_io.hpp"
 #include "results/store.hpp"
 
 namespace harness::cli {

@@ -6,7 +6,7 @@
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/plugin_options.hpp"
-#include "files.hpp"
+#include "file_io.hpp"
 #include "language/generation.hpp"
 #include "language/trained_model.hpp"
 

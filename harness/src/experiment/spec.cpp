@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment/grid.hpp"
-#include "files.hpp"
+#include "file_io.hpp"
 #include "tasks/task_kind.hpp"
 
 namespace harness {

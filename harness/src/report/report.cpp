@@ -8,7 +8,7 @@
 #include <map>
 #include <tuple>
 
-#include "files.hpp"
+#include "file_io.hpp"
 #include "report/plot.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"

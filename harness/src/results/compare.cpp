@@ -82,69 +82,98 @@ RunComparison compare_runs(const RunRecord& a, const RunRecord& b) {
     out.run_wide.push_back(fmt::format("{}: {} (A), {} (B)", table.columns[c].name,
                                        table.rows[0][c], table.rows[in_a][c]));
   }
+  // The pairs: each of A's trials with the first of B's with the same key not yet taken.
   auto key_of = [&](std::size_t row) {
     std::vector<std::string> values;
     for (std::size_t c : columns.key) values.push_back(table.rows[row][c]);
     return fmt::format("{}", fmt::join(values, "\x1f"));
   };
-  std::multimap<std::string, std::size_t> unmatched_b;  // key → row, in run order
+  std::multimap<std::string, std::size_t> unmatched_b;  // key → row
   for (std::size_t r = in_a; r < table.rows.size(); ++r) unmatched_b.emplace(key_of(r), r);
-
-  auto& section = out.table;
-  section.constants = constant_settings(table);
-  section.columns = {"A", "B"};
-  for (std::size_t c : columns.shown) section.columns.push_back(table.columns[c].name);
-  for (const char* name : {"loss A", "loss B", "Δ loss", "solved A", "solved B", "solved_at A",
-                           "solved_at B", "Δ solved_at", "seq/s A", "seq/s B", "seq/s B/A"}) {
-    section.columns.push_back(name);
-  }
-  std::vector<double> loss_differences, speed_ratios;
-  int solved_a = 0, solved_b = 0;
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;  // rows of A and B
   for (std::size_t r = 0; r < in_a; ++r) {
-    const TrialRecord& ta = a.trials[r];
     const auto partner = unmatched_b.find(key_of(r));
     if (partner == unmatched_b.end()) {
-      out.only_in_a.push_back(describe(table, columns, r, ta.trial));
+      out.only_in_a.push_back(describe(table, columns, r, a.trials[r].trial));
       continue;
     }
-    const TrialRecord& tb = b.trials[partner->second - in_a];
+    pairs.emplace_back(r, partner->second);
     unmatched_b.erase(partner);
-    ++out.matched;
-    solved_a += solved(ta);
-    solved_b += solved(tb);
-
-    auto& row = section.rows.emplace_back();
-    row = {std::to_string(ta.trial), std::to_string(tb.trial)};
-    for (std::size_t c : columns.shown) row.push_back(table.rows[r][c]);
-    const auto loss_a = ta.value(metric::kFinalEvalLoss), loss_b = tb.value(metric::kFinalEvalLoss);
-    const auto at_a = ta.value(metric::kStepsToSolve), at_b = tb.value(metric::kStepsToSolve);
-    const auto rate_a = ta.value(metric::kSequencesPerSecond),
-               rate_b = tb.value(metric::kSequencesPerSecond);
-    std::string loss_difference = "-", at_difference = "-", ratio = "-";
-    if (loss_a && loss_b) {
-      loss_differences.push_back(*loss_b - *loss_a);
-      loss_difference = fmt::format("{:+.3g}", *loss_b - *loss_a);
-    }
-    if (at_a && at_b) at_difference = fmt::format("{:+}", static_cast<long long>(*at_b - *at_a));
-    if (rate_a && rate_b && *rate_a > 0) {
-      speed_ratios.push_back(*rate_b / *rate_a);
-      ratio = fmt::format("{:.2f}", *rate_b / *rate_a);
-    }
-    row.insert(row.end(), {number(loss_a), number(loss_b), loss_difference,
-                           solved(ta) ? "yes" : "no", solved(tb) ? "yes" : "no", steps(at_a),
-                           steps(at_b), at_difference, number(rate_a), number(rate_b), ratio});
-    for (const auto& [side, t] : {std::pair{"A", &ta}, std::pair{"B", &tb}}) {
-      if (t->status != "complete") {
-        section.notes.push_back(
-            fmt::format("{} trial {} {}: {}", side, t->trial, t->status, t->message));
-      }
-    }
   }
   std::vector<std::size_t> left_in_b;
   for (const auto& [key, r] : unmatched_b) left_in_b.push_back(r);
   std::sort(left_in_b.begin(), left_in_b.end());  // run order
   for (std::size_t r : left_in_b) {
     out.only_in_b.push_back(describe(table, columns, r, b.trials[r - in_a].trial));
+  }
+  out.matched = static_cast<int>(pairs.size());
+
+  // A section per task kind, in order of appearance, showing the keys that vary within it.
+  const std::size_t kind = *table.find("task.kind");
+  std::vector<std::string> kinds;
+  for (const auto& [ra, rb] : pairs) {
+    if (std::find(kinds.begin(), kinds.end(), table.rows[ra][kind]) == kinds.end()) {
+      kinds.push_back(table.rows[ra][kind]);
+    }
+  }
+  std::vector<double> loss_differences, speed_ratios;
+  int solved_a = 0, solved_b = 0;
+  for (const auto& task : kinds) {
+    SummaryTable part{table.columns, {}};
+    for (const auto& [ra, rb] : pairs) {
+      if (table.rows[ra][kind] != task) continue;
+      part.rows.push_back(table.rows[ra]);
+      part.rows.push_back(table.rows[rb]);
+    }
+    auto& section = out.sections.emplace_back();
+    section.heading = kinds.size() > 1 ? task : "";
+    section.constants = constant_settings(part);
+    std::vector<std::size_t> shown;
+    for (const auto& name : default_columns(part)) {
+      const std::size_t c = *table.find(name);
+      if (std::find(columns.key.begin(), columns.key.end(), c) != columns.key.end()) {
+        shown.push_back(c);
+      }
+    }
+    section.columns = {"A", "B"};
+    for (std::size_t c : shown) section.columns.push_back(table.columns[c].name);
+    for (const char* name : {"loss A", "loss B", "Δ loss", "solved A", "solved B", "solved_at A",
+                             "solved_at B", "Δ solved_at", "seq/s A", "seq/s B", "seq/s B/A"}) {
+      section.columns.push_back(name);
+    }
+    for (const auto& [ra, rb] : pairs) {
+      if (table.rows[ra][kind] != task) continue;
+      const TrialRecord &ta = a.trials[ra], &tb = b.trials[rb - in_a];
+      solved_a += solved(ta);
+      solved_b += solved(tb);
+      auto& row = section.rows.emplace_back();
+      row = {std::to_string(ta.trial), std::to_string(tb.trial)};
+      for (std::size_t c : shown) row.push_back(table.rows[ra][c]);
+      const auto loss_a = ta.value(metric::kFinalEvalLoss),
+                 loss_b = tb.value(metric::kFinalEvalLoss);
+      const auto at_a = ta.value(metric::kStepsToSolve), at_b = tb.value(metric::kStepsToSolve);
+      const auto rate_a = ta.value(metric::kSequencesPerSecond),
+                 rate_b = tb.value(metric::kSequencesPerSecond);
+      std::string loss_difference = "-", at_difference = "-", ratio = "-";
+      if (loss_a && loss_b) {
+        loss_differences.push_back(*loss_b - *loss_a);
+        loss_difference = fmt::format("{:+.3g}", *loss_b - *loss_a);
+      }
+      if (at_a && at_b) at_difference = fmt::format("{:+}", static_cast<long long>(*at_b - *at_a));
+      if (rate_a && rate_b && *rate_a > 0) {
+        speed_ratios.push_back(*rate_b / *rate_a);
+        ratio = fmt::format("{:.2f}", *rate_b / *rate_a);
+      }
+      row.insert(row.end(), {number(loss_a), number(loss_b), loss_difference,
+                             solved(ta) ? "yes" : "no", solved(tb) ? "yes" : "no", steps(at_a),
+                             steps(at_b), at_difference, number(rate_a), number(rate_b), ratio});
+      for (const auto& [side, t] : {std::pair{"A", &ta}, std::pair{"B", &tb}}) {
+        if (t->status != "complete") {
+          section.notes.push_back(
+              fmt::format("{} trial {} {}: {}", side, t->trial, t->status, t->message));
+        }
+      }
+    }
   }
 
   if (out.matched > 0) {
@@ -179,9 +208,11 @@ std::string comparison_markdown(const RunComparison& comparison, const RunRecord
   if (comparison.matched == 0) {
     out += "No trial of A has a partner in B with the same spec.\n";
   } else {
-    out += fmt::format("{} trials matched by their spec.\n\n{}", comparison.matched,
-                       section_markdown(comparison.table));
-    out += "\n";
+    out += fmt::format("{} trials matched by their spec.\n\n", comparison.matched);
+    for (const auto& section : comparison.sections) {
+      if (!section.heading.empty()) out += fmt::format("### {}\n\n", section.heading);
+      out += section_markdown(section) + "\n";
+    }
     for (const auto& line : comparison.totals) out += fmt::format("- {}\n", line);
   }
   for (const auto& [side, list] :

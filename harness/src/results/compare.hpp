@@ -15,9 +15,9 @@
 namespace harness {
 
 struct RunComparison {
-  std::vector<std::string> run_wide;  // "backend: blas (A), onednn (B)"
-  SummarySection table;               // constants: what every trial of both shares
-  std::vector<std::string> totals;    // lines: solved counts, median loss difference, speed ratio
+  std::vector<std::string> run_wide;     // "backend: blas (A), onednn (B)"
+  std::vector<SummarySection> sections;  // one per task kind (headed when several)
+  std::vector<std::string> totals;  // lines: solved counts, median loss difference, speed ratio
   std::vector<std::string> only_in_a, only_in_b;  // "trial 4: cell lstm, T 100"
   int matched = 0;
 };

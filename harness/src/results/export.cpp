@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "files.hpp"
+#include "file_io.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
 #include "train/trial.hpp"

@@ -344,9 +344,14 @@ std::vector<SummarySection> summary_sections(const SummaryTable& table,
 std::string section_markdown(const SummarySection& section) {
   if (section.rows.empty()) return "(no finished trials)\n";
   std::vector<std::size_t> width;
-  for (const auto& name : section.columns) width.push_back(name.size());
+  // Characters, not bytes: fmt pads UTF-8 text ("Δ", "‖") by its characters.
+  auto characters = [](const std::string& text) {
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  };
+  for (const auto& name : section.columns) width.push_back(characters(name));
   for (const auto& row : section.rows) {
-    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], characters(row[i]));
   }
   std::string out;
   if (!section.constants.empty()) {

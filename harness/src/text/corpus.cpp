@@ -7,7 +7,7 @@
 #include <mutex>
 #include <unordered_map>
 
-#include "files.hpp"
+#include "file_io.hpp"
 #include "text/utf8.hpp"
 
 namespace harness {

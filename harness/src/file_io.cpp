@@ -1,4 +1,4 @@
-#include "files.hpp"
+#include "file_io.hpp"
 
 #include <fmt/format.h>
 #include <fmt/std.h>
