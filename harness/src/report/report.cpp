@@ -256,7 +256,7 @@ std::string html_table(const SummarySection& section) {
   if (!section.baselines.empty()) {
     out += fmt::format("<p>{}.</p>\n", html_escape(section.baselines));
   }
-  out += "<table>\n<tr>";
+  out += "<div class=\"wide\"><table>\n<tr>";
   for (const auto& c : section.columns) out += fmt::format("<th>{}</th>", html_escape(c));
   out += "</tr>\n";
   for (const auto& row : section.rows) {
@@ -264,7 +264,7 @@ std::string html_table(const SummarySection& section) {
     for (const auto& v : row) out += fmt::format("<td>{}</td>", html_escape(v));
     out += "</tr>\n";
   }
-  out += "</table>\n";
+  out += "</table></div>\n";
   for (const auto& note : section.notes) out += fmt::format("<p>{}</p>\n", html_escape(note));
   return out;
 }
@@ -274,7 +274,7 @@ constexpr const char* kStyle =
     "table{border-collapse:collapse;font-size:90%;margin:1em 0}"
     "td,th{border:1px solid #ccc;padding:3px 7px;text-align:left}th{background:#eee}"
     "pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:85%}"
-    ".plot{margin:1.5em 0}.shared{font-size:85%;color:#555}";
+    ".plot{margin:1.5em 0}.shared{font-size:85%;color:#555}.wide{overflow-x:auto}";
 
 }  // namespace
 
