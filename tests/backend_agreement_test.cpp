@@ -1,9 +1,12 @@
 // The fast backends against the naive reference: every built-in cell, every output, final state
 // and gradient, over the conformance shapes (degenerate ones, widths that are not multiples of any
 // vector width, sizes that make the tbb backend split its work); bitwise identical results when
-// repeated (the checks `harness check` runs on any pair of a cell and a backend); and, for tbb,
-// bitwise identical results with 1 and 2 threads.
+// repeated (the checks `harness check` runs on any pair of a cell and a backend); and, for the
+// backends that split work by shape only (tbb, onednn_tbb), bitwise identical results with 1 and
+// 2 threads.
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "conformance/layer_checks.hpp"
 #include "support/plugins.hpp"
@@ -50,11 +53,19 @@ TEST_P(BackendAgreementTest, IsDeterministic) {
   }
 }
 
-TEST(TbbBackend, IsBitwiseIdenticalWithOneAndTwoThreads) {
-  for (const auto& cell_name : all_cell_names()) {
-    const auto cell = builtin_plugins().make_cell(cell_name);
-    for (const auto& error : conformance::thread_count_errors(builtin_plugins(), *cell, "tbb")) {
-      ADD_FAILURE() << cell_name << " on tbb, " << error;
+TEST(SlicedBackends, AreBitwiseIdenticalWithOneAndTwoThreads) {
+  for (const char* backend : {"tbb", "onednn_tbb"}) {
+    const auto& built = builtin_plugins().backends();
+    if (std::none_of(built.begin(), built.end(),
+                     [&](const auto& b) { return b.name == backend; })) {
+      continue;  // onednn_tbb is built only with oneDNN
+    }
+    for (const auto& cell_name : all_cell_names()) {
+      const auto cell = builtin_plugins().make_cell(cell_name);
+      for (const auto& error :
+           conformance::thread_count_errors(builtin_plugins(), *cell, backend)) {
+        ADD_FAILURE() << cell_name << " on " << backend << ", " << error;
+      }
     }
   }
 }
