@@ -70,9 +70,14 @@ std::vector<std::pair<std::string, std::vector<const TrialRecord*>>> by_task(con
 
 void add_loss_plot(const std::string& task, const std::vector<const TrialRecord*>& trials,
                    std::vector<NamedPlot>& plots) {
+  // Classification tasks (the ones with an accuracy) are scored by cross-entropy, the others
+  // (adding) by squared error.
+  const bool classification = !trials.front()->series(metric::kEvalAccuracy).empty();
   Plot plot{.title = "Loss, " + task,
             .x_label = "training step",
-            .y_label = "loss (held-out solid, training dashed)"};
+            .y_label = fmt::format("{} (held-out solid, training dashed)",
+                                   classification ? "cross-entropy, nats per readout"
+                                                  : "mean squared error")};
   int last_step = 0;
   for (std::size_t i = 0; i < trials.size(); ++i) {
     const auto& t = *trials[i];
