@@ -75,9 +75,9 @@ void add_loss_plot(const std::string& task, const std::vector<const TrialRecord*
   const bool classification = !trials.front()->series(metric::kEvalAccuracy).empty();
   Plot plot{.title = "Loss, " + task,
             .x_label = "training step",
-            .y_label = fmt::format("{} (held-out solid, training dashed)",
-                                   classification ? "cross-entropy, nats per readout"
-                                                  : "mean squared error")};
+            .y_label = fmt::format(
+                "{} (held-out solid, training dashed)",
+                classification ? "cross-entropy, nats per readout" : "mean squared error")};
   int last_step = 0;
   for (std::size_t i = 0; i < trials.size(); ++i) {
     const auto& t = *trials[i];
