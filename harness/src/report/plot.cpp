@@ -58,8 +58,8 @@ bool wants_log(const Plot& plot) {
   return high > 0 && high / low > 100;
 }
 
-std::string script(const Plot& plot, PlotFormat format, const std::filesystem::path& file) {
-  const bool log_y = plot.log_y.value_or(wants_log(plot));
+std::string script(const Plot& plot, PlotFormat format, const std::filesystem::path& file,
+                   bool log_y) {
   std::string s = format == PlotFormat::Svg
                       ? "set terminal svg size 760,440 dynamic noenhanced font 'sans,12' "
                         "background '#ffffff'\n"
@@ -143,7 +143,7 @@ bool render(const Plot& plot, PlotFormat format, const std::filesystem::path& fi
     std::filesystem::remove(log);
     throw std::runtime_error("cannot start gnuplot");
   }
-  const std::string text = script(plot, format, file);
+  const std::string text = script(plot, format, file, log_y);
   std::fwrite(text.data(), 1, text.size(), pipe);
   const int status = pclose(pipe);
   std::ifstream messages(log);

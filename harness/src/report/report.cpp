@@ -155,13 +155,8 @@ void add_language_plot(const std::string& task, const std::vector<const TrialRec
       }
       plot.series.push_back({trial_label(t), points, false, int(i)});
       for (const auto& row : t.metrics) {
-        const std::string suffix = fmt::format(".{}", measure);
-        if (row.metric.starts_with(metric::kBaselinePrefix) && row.metric.ends_with(suffix)) {
-          const std::string name =
-              row.metric.substr(metric::kBaselinePrefix.size(),
-                                row.metric.size() - metric::kBaselinePrefix.size() - suffix.size());
-          baselines[name] = row.value;
-        }
+        if (const auto name = metric::baseline_in(row.metric, measure))
+          baselines[*name] = row.value;
       }
     }
     if (plot.series.empty()) continue;
@@ -298,6 +293,7 @@ ReportFiles write_report(const RunRecord& run, const fs::path& folder) {
   }
 
   const std::string title = fmt::format("{} — run {} ({})", run.experiment, run.run_id, run.status);
+  const std::string environment = nlohmann::json::parse(run.environment).dump(2);
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>"
       "<style>{}</style></head><body>\n<h1>{}</h1>\n<p>Experiment file {}; started {}, finished "
@@ -329,8 +325,7 @@ ReportFiles write_report(const RunRecord& run, const fs::path& folder) {
   html += fmt::format(
       "<h2>Environment</h2>\n<pre>{}</pre>\n<h2>Experiment as run</h2>\n"
       "<pre>{}</pre>\n</body></html>\n",
-      html_escape(nlohmann::json::parse(run.environment).dump(2)),
-      html_escape(run.experiment_yaml));
+      html_escape(environment), html_escape(run.experiment_yaml));
   markdown += fmt::format(
       "## Environment\n\n```json\n{}\n```\n\n## Experiment as run\n\n```yaml\n"
       "{}\n```\n",

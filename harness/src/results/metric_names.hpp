@@ -2,6 +2,7 @@
 // one list that the store, the exports and the summary all use.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,5 +48,16 @@ inline std::string baseline(std::string_view name, std::string_view measure) {
   return "baseline." + std::string(name) + "." + std::string(measure);
 }
 inline constexpr std::string_view kBaselinePrefix = "baseline.";
+// The baseline a metric name is in `measure` ("3-gram" for "baseline.3-gram.bits_per_char"), or
+// nothing when it is no baseline in that measure.
+inline std::optional<std::string> baseline_in(std::string_view name, std::string_view measure) {
+  if (!name.starts_with(kBaselinePrefix)) return std::nullopt;
+  name.remove_prefix(kBaselinePrefix.size());
+  if (name.size() <= measure.size() + 1 || !name.ends_with(measure) ||
+      name[name.size() - measure.size() - 1] != '.') {
+    return std::nullopt;
+  }
+  return std::string(name.substr(0, name.size() - measure.size() - 1));
+}
 
 }  // namespace harness::metric

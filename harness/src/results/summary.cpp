@@ -71,8 +71,7 @@ std::optional<std::pair<double, double>> measure_and_best_baseline(const TrialRe
     if (!value) continue;
     std::optional<double> best;
     for (const auto& row : t.metrics) {
-      if (row.metric.starts_with(metric::kBaselinePrefix) &&
-          row.metric.ends_with("." + std::string(measure))) {
+      if (metric::baseline_in(row.metric, measure)) {
         best = best ? std::min(*best, row.value) : row.value;
       }
     }
