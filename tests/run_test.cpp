@@ -118,10 +118,12 @@ TEST(Run, InvalidExperimentStopsBeforeAnyWork) {
             "name: bad\ntasks: [{kind: adding, T: 10}]\nmodels: [{cell: lstm, hiden: 8}]\n");
   const auto result = run_harness(fmt_args(experiment, folder / "out", folder / "store.sqlite"));
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.output,
-            "harness: " + experiment.string() +
-                ":3:23: models[0].hiden: unknown key; did you mean 'hidden'?; known keys here: "
-                "cell, hidden, layers, bidirectional, init, training\n");
+  EXPECT_EQ(
+      result.output,
+      "harness: " + experiment.string() +
+          ":3:23: models[0].hiden: unknown key; did you mean 'hidden'?; known keys here: "
+          "cell, hidden, proj, layers, bidirectional, merge, dropout, learn_initial_state, init, "
+          "training\n");
   EXPECT_FALSE(fs::exists(folder / "out"));
   EXPECT_FALSE(fs::exists(folder / "store.sqlite"));
 }

@@ -88,7 +88,7 @@ class Initialisation : public ::testing::Test {
                        {.input = kInput, .hidden = kHidden, .layers = 2, .output = 2});
     std::fill(model.weights().begin(), model.weights().end(), 7.0f);  // all overwritten
     std::mt19937_64 rng(5);
-    initialize(model, init, rng);
+    initialize(model, init, /*steps=*/10, rng);
     return model;
   }
   // Each H × H gate block of every W_h.

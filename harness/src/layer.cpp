@@ -8,24 +8,6 @@ namespace harness {
 
 namespace {
 
-// A cell's spec must name each gate, and its recurrent blocks must cover gates 0 … G−1 in order,
-// each once.
-void check_spec(const CellSpec& spec) {
-  if (static_cast<int>(spec.gate_names.size()) != spec.gates) {
-    throw std::invalid_argument("cell spec: gate_names must name each of the " +
-                                std::to_string(spec.gates) + " gates");
-  }
-  int next_gate = 0;
-  for (const auto& block : spec.recurrent_blocks) {
-    if (block.first_gate != next_gate || block.gate_count < 1) break;
-    next_gate += block.gate_count;
-  }
-  if (next_gate != spec.gates) {
-    throw std::invalid_argument("cell spec: recurrent_blocks must cover gates 0.." +
-                                std::to_string(spec.gates - 1) + " in order, each once");
-  }
-}
-
 template <class Scalar>
 void copy_rows(ConstMatrixView<Scalar> from, MatrixView<Scalar> to) {
   for (int r = 0; r < from.rows; ++r) std::copy_n(from.row(r), from.cols, to.row(r));
@@ -34,30 +16,27 @@ void copy_rows(ConstMatrixView<Scalar> from, MatrixView<Scalar> to) {
 }  // namespace
 
 template <class Scalar>
-Layer<Scalar>::Layer(const Cell& cell, const Backend& backend, int input_size, int hidden_size)
+Layer<Scalar>::Layer(const Cell& cell, const Backend& backend, const CellShape& shape)
     : cell_(cell),
       backend_(backend),
-      input_size_(input_size),
-      hidden_size_(hidden_size),
-      spec_(cell.spec(input_size, hidden_size)),
-      layout_(spec_, input_size, hidden_size) {
-  check_spec(spec_);
-}
+      input_size_(shape.input),
+      hidden_size_(shape.hidden),
+      spec_(resolved_spec(cell, shape)),
+      layout_(spec_, shape.input, shape.hidden) {}
 
 template <class Scalar>
 void Layer<Scalar>::resize(int steps, int batch) {
   steps_ = steps;
   batch_ = batch;
-  const int H = hidden_size_;
-  const int gate_width = spec_.gates * H;
-  const int cell_rows = spec_.has_cell_state ? (steps + 1) * batch : 0;
-  states_.resize((steps + 1) * batch, H);
-  cells_.resize(cell_rows, H);
+  const int P = spec_.state_width, C = spec_.cell_state_width;
+  const int gate_width = spec_.gates * hidden_size_;
+  states_.resize((steps + 1) * batch, P);
+  cells_.resize(C > 0 ? (steps + 1) * batch : 0, C);
   gates_.resize(steps * batch, gate_width);
   workspace_.resize(steps * batch, spec_.workspace_width);
   scratch_.resize(batch, spec_.scratch_width);
-  dstates_.resize((steps + 1) * batch, H);
-  dcells_.resize(cell_rows, H);
+  dstates_.resize((steps + 1) * batch, P);
+  dcells_.resize(C > 0 ? (steps + 1) * batch : 0, C);
   d_gates_x_.resize(steps * batch, gate_width);
   d_gates_h_.resize(spec_.separate_recurrent_gradient ? steps * batch : 0, gate_width);
   slices_ = backend_.slices(batch);
@@ -69,16 +48,16 @@ void Layer<Scalar>::forward(std::span<const ConstMatrixView<Scalar>> parameters,
                             ConstMatrixView<Scalar> c0) {
   resize(steps, h0.rows);
   copy_rows(h0, states_.view().row_block(0, batch_));
-  if (spec_.has_cell_state) copy_rows(c0, cells_.view().row_block(0, batch_));
+  if (has_cell_state()) copy_rows(c0, cells_.view().row_block(0, batch_));
 
   // gates = x·W_xᵀ + b for every step at once
-  const auto bias = parameters[kBias];
+  const auto bias = parameters[layout_.bias_index()];
   for (int r = 0; r < gates_.rows(); ++r) std::copy_n(bias.data, bias.cols, gates_.view().row(r));
   if (x.is_tokens) {
-    gather_input_weights(parameters[kInputWeights], x.tokens);
+    gather_input_weights(parameters[0], x.tokens);
   } else {
-    backend_.gemm(Transpose::No, x.dense, Transpose::Yes, parameters[kInputWeights], Scalar(1),
-                  Scalar(1), gates_.view());
+    backend_.gemm(Transpose::No, x.dense, Transpose::Yes, parameters[0], Scalar(1), Scalar(1),
+                  gates_.view());
   }
 
   backend_.parallel_for(static_cast<int>(slices_.size()), [&](int slice) {
@@ -135,9 +114,9 @@ void Layer<Scalar>::scatter_input_weight_gradients(std::span<const int> tokens,
 template <class Scalar>
 ForwardStep<Scalar> Layer<Scalar>::forward_step(std::span<const ConstMatrixView<Scalar>> parameters,
                                                 int t, RowRange rows) {
-  const bool c = spec_.has_cell_state;
+  const bool c = has_cell_state();
   return {.backend = backend_,
-          .parameters = parameters,
+          .weights = layout_.cell_weights(parameters),
           .gates = at_step(gates_.view(), t, rows),
           .h_prev = at_step(states_.view(), t, rows),
           .c_prev = c ? at_step(cells_.view(), t, rows) : MatrixView<Scalar>{},
@@ -157,7 +136,7 @@ ConstMatrixView<Scalar> Layer<Scalar>::final_hidden() const {
 }
 template <class Scalar>
 ConstMatrixView<Scalar> Layer<Scalar>::final_cell() const {
-  if (!spec_.has_cell_state) return {};
+  if (!has_cell_state()) return {};
   return cells_.view().row_block(steps_ * batch_, batch_);
 }
 template <class Scalar>
@@ -166,7 +145,7 @@ ConstMatrixView<Scalar> Layer<Scalar>::initial_hidden_gradient() const {
 }
 template <class Scalar>
 ConstMatrixView<Scalar> Layer<Scalar>::initial_cell_gradient() const {
-  if (!spec_.has_cell_state) return {};
+  if (!has_cell_state()) return {};
   return dcells_.view().row_block(0, batch_);
 }
 
@@ -178,25 +157,26 @@ void Layer<Scalar>::backward(std::span<const ConstMatrixView<Scalar>> parameters
   // ∂L/∂h⟨t⟩ starts as the output gradient (and the final-state gradient at T); each step then
   // adds what flows back into h⟨t−1⟩.
   const int last = steps_ * batch_;
-  std::fill_n(dstates_.data(), batch_ * hidden_size_, Scalar(0));
+  std::fill_n(dstates_.data(), batch_ * dstates_.cols(), Scalar(0));
   copy_rows(dy, dstates_.view().row_block(batch_, last));
   for (int r = 0; r < batch_; ++r) {
-    for (int j = 0; j < hidden_size_; ++j) dstates_(last + r, j) += dh_final(r, j);
+    for (int j = 0; j < dstates_.cols(); ++j) dstates_(last + r, j) += dh_final(r, j);
   }
-  if (spec_.has_cell_state) {
+  if (has_cell_state()) {
     dcells_.fill(Scalar(0));
     copy_rows(dc_final, dcells_.view().row_block(last, batch_));
   }
 
   const auto& entries = layout_.entries();
+  const std::size_t first_extra = layout_.first_extra_index();
   const std::size_t extra_offset =
-      entries[kFirstExtra - 1].offset + entries[kFirstExtra - 1].size();
+      entries[first_extra - 1].offset + entries[first_extra - 1].size();
   const std::size_t extra_size = layout_.size() - extra_offset;
   slice_extra_gradients_.assign(slices_.size(), std::vector<Scalar>(extra_size, Scalar(0)));
 
   backend_.parallel_for(static_cast<int>(slices_.size()), [&](int slice) {
     std::vector<MatrixView<Scalar>> d_extra;
-    for (std::size_t p = kFirstExtra; p < entries.size(); ++p) {
+    for (std::size_t p = first_extra; p < entries.size(); ++p) {
       d_extra.emplace_back(
           slice_extra_gradients_[slice].data() + (entries[p].offset - extra_offset),
           entries[p].rows, entries[p].cols);
@@ -207,7 +187,7 @@ void Layer<Scalar>::backward(std::span<const ConstMatrixView<Scalar>> parameters
   });
 
   for (const auto& partial : slice_extra_gradients_) {
-    for (std::size_t p = kFirstExtra; p < entries.size(); ++p) {
+    for (std::size_t p = first_extra; p < entries.size(); ++p) {
       const Scalar* from = partial.data() + (entries[p].offset - extra_offset);
       Scalar* to = gradients[p].data;
       for (std::size_t i = 0; i < entries[p].size(); ++i) to[i] += from[i];
@@ -220,10 +200,10 @@ template <class Scalar>
 BackwardStep<Scalar> Layer<Scalar>::backward_step(
     std::span<const ConstMatrixView<Scalar>> parameters,
     std::span<const MatrixView<Scalar>> d_extra, int t, RowRange rows) {
-  const bool c = spec_.has_cell_state;
+  const bool c = has_cell_state();
   const auto d_gates_x = at_step(d_gates_x_.view(), t, rows);
   return {.backend = backend_,
-          .parameters = parameters,
+          .weights = layout_.cell_weights(parameters),
           .h_prev = at_step(states_.view(), t, rows),
           .c_prev = c ? at_step(cells_.view(), t, rows) : MatrixView<Scalar>{},
           .h = at_step(states_.view(), t + 1, rows),
@@ -244,35 +224,34 @@ template <class Scalar>
 void Layer<Scalar>::whole_sequence_weight_gradients(
     std::span<const ConstMatrixView<Scalar>> parameters,
     std::span<const MatrixView<Scalar>> gradients, SequenceInput<Scalar> x, MatrixView<Scalar> dx) {
-  const int H = hidden_size_;
+  const int H = hidden_size_, P = spec_.state_width;
   const ConstMatrixView<Scalar> d_gates_x = d_gates_x_.view();
   const ConstMatrixView<Scalar> d_gates_h =
       spec_.separate_recurrent_gradient ? d_gates_h_.view() : d_gates_x_.view();
 
   // ∂W_x += Σ_t d_gates_xᵀ · x⟨t⟩,  ∂b += Σ_t d_gates_x,  ∂x = d_gates_x · W_x
   if (x.is_tokens) {
-    scatter_input_weight_gradients(x.tokens, gradients[kInputWeights]);
+    scatter_input_weight_gradients(x.tokens, gradients[0]);
   } else {
     backend_.gemm(Transpose::Yes, d_gates_x, Transpose::No, x.dense, Scalar(1), Scalar(1),
-                  gradients[kInputWeights]);
-    backend_.gemm(Transpose::No, d_gates_x, Transpose::No, parameters[kInputWeights], Scalar(1),
-                  Scalar(0), dx);
+                  gradients[0]);
+    backend_.gemm(Transpose::No, d_gates_x, Transpose::No, parameters[0], Scalar(1), Scalar(0), dx);
   }
-  Scalar* d_bias = gradients[kBias].data;
+  Scalar* d_bias = gradients[layout_.bias_index()].data;
   for (int r = 0; r < d_gates_x.rows; ++r) {
     for (int j = 0; j < d_gates_x.cols; ++j) d_bias[j] += d_gates_x(r, j);
   }
 
-  // ∂W_h[block] += Σ_t d_gates_h[block]ᵀ · (the block's recurrent input at t)
+  // ∂W_h[block] += Σ_t d_gates_h[block]ᵀ · (the block's recurrent input at t); W_h, when the cell
+  // has one, is parameter 1
   for (const auto& block : spec_.recurrent_blocks) {
     const ConstMatrixView<Scalar> input =
         block.input == RecurrentBlock::Input::PreviousHidden
             ? states_.view().row_block(0, steps_ * batch_)
-            : workspace_.view().col_block(block.workspace_column, H);
-    backend_.gemm(
-        Transpose::Yes, d_gates_h.col_block(block.first_gate * H, block.gate_count * H),
-        Transpose::No, input, Scalar(1), Scalar(1),
-        gradients[kRecurrentWeights].row_block(block.first_gate * H, block.gate_count * H));
+            : workspace_.view().col_block(block.workspace_column, P);
+    backend_.gemm(Transpose::Yes, d_gates_h.col_block(block.first_gate * H, block.gate_count * H),
+                  Transpose::No, input, Scalar(1), Scalar(1),
+                  gradients[1].row_block(block.first_gate * H, block.gate_count * H));
   }
 }
 

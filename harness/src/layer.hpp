@@ -2,8 +2,8 @@
 //
 // This is the only BPTT loop in the harness. Sequences are time-major: row t·B + b of a (T·B, ·)
 // matrix is batch row b at step t. The layer keeps, from forward to backward,
-//   states    (T+1)·B × H   h⟨0⟩ = h0, h⟨1⟩ … h⟨T⟩ (the outputs)
-//   cells     (T+1)·B × H   c⟨0⟩ … c⟨T⟩, for cells with a cell state
+//   states    (T+1)·B × P   h⟨0⟩ = h0, h⟨1⟩ … h⟨T⟩ (the outputs; P = H unless the cell projects)
+//   cells     (T+1)·B × C   c⟨0⟩ … c⟨T⟩, for cells with a cell state
 //   gates     T·B × G·H     input projection x·W_xᵀ + b, then whatever the cell leaves there
 //   workspace T·B × W       what each step's backward needs
 // and buffers are reused across calls with the same or smaller shapes.
@@ -37,38 +37,45 @@ struct SequenceInput {
 template <class Scalar>
 class Layer {
  public:
-  Layer(const Cell& cell, const Backend& backend, int input_size, int hidden_size);
+  // Throws std::invalid_argument when the cell's spec is inconsistent (resolved_spec).
+  Layer(const Cell& cell, const Backend& backend, const CellShape& shape);
+  Layer(const Cell& cell, const Backend& backend, int input_size, int hidden_size)
+      : Layer(cell, backend, CellShape{.input = input_size, .hidden = hidden_size}) {}
 
   const CellSpec& spec() const { return spec_; }
   const ParameterLayout& layout() const { return layout_; }
   int input_size() const { return input_size_; }
   int hidden_size() const { return hidden_size_; }
+  int output_size() const { return spec_.state_width; }           // P
+  int cell_state_size() const { return spec_.cell_state_width; }  // C, 0 without a cell state
 
-  // x: (T·B, X) or T·B tokens; h0, c0: (B, H) (c0 ignored, and may be empty, without a cell
-  // state). Throws std::invalid_argument for a token outside [−1, X).
+  // x: (T·B, X) or T·B tokens; h0: (B, P), c0: (B, C) (c0 ignored, and may be empty, without a
+  // cell state). Throws std::invalid_argument for a token outside [−1, X).
   void forward(std::span<const ConstMatrixView<Scalar>> parameters, SequenceInput<Scalar> x,
                int steps, ConstMatrixView<Scalar> h0, ConstMatrixView<Scalar> c0);
 
-  // After forward: h⟨1⟩ … h⟨T⟩ as (T·B, H), and the final states (B, H).
+  // After forward: h⟨1⟩ … h⟨T⟩ as (T·B, P), and the final states (B, P) and (B, C).
   ConstMatrixView<Scalar> outputs() const;
   ConstMatrixView<Scalar> final_hidden() const;
   ConstMatrixView<Scalar> final_cell() const;
 
-  // Gradients of a loss given dy = ∂L/∂h⟨1…T⟩ (T·B, H) and the final-state gradients (B, H; dc_T
-  // empty without a cell state). Adds the parameter gradients to `gradients` (same layout as the
-  // parameters) and writes ∂L/∂x into dx (T·B, X) for a dense x (dx is unused for tokens).
+  // Gradients of a loss given dy = ∂L/∂h⟨1…T⟩ (T·B, P) and the final-state gradients (B, P) and
+  // (B, C) (dc_T empty without a cell state). Adds the parameter gradients to `gradients` (same
+  // layout as the parameters) and writes ∂L/∂x into dx (T·B, X) for a dense x (dx is unused for
+  // tokens).
   void backward(std::span<const ConstMatrixView<Scalar>> parameters,
                 std::span<const MatrixView<Scalar>> gradients, SequenceInput<Scalar> x,
                 ConstMatrixView<Scalar> dy, ConstMatrixView<Scalar> dh_final,
                 ConstMatrixView<Scalar> dc_final, MatrixView<Scalar> dx);
 
-  // After backward: ∂L/∂h0 and ∂L/∂c0, (B, H); and ‖∂L/∂h⟨t⟩‖ is readable from hidden_gradients()
-  // ((T+1)·B, H), row block t·B … (t+1)·B − 1 for h⟨t⟩.
+  // After backward: ∂L/∂h0 (B, P) and ∂L/∂c0 (B, C); and ‖∂L/∂h⟨t⟩‖ is readable from
+  // hidden_gradients() ((T+1)·B, P), row block t·B … (t+1)·B − 1 for h⟨t⟩.
   ConstMatrixView<Scalar> initial_hidden_gradient() const;
   ConstMatrixView<Scalar> initial_cell_gradient() const;
   ConstMatrixView<Scalar> hidden_gradients() const { return dstates_.view(); }
 
  private:
+  bool has_cell_state() const { return spec_.cell_state_width > 0; }
   void resize(int steps, int batch);
   ForwardStep<Scalar> forward_step(std::span<const ConstMatrixView<Scalar>> parameters, int t,
                                    RowRange rows);

@@ -45,9 +45,9 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
   static constexpr int kResetInput = kGates;
 
  public:
-  harness::CellSpec spec(int /*input_size*/, int hidden_size) const override {
+  harness::CellSpec spec(const harness::CellShape& shape) const override {
     using Block = harness::RecurrentBlock;
-    const int H = hidden_size;
+    const int H = shape.hidden;
     switch (kVariant) {
       case GruVariant::ResetBeforeProduct:
         return {.gates = kGates,
@@ -80,7 +80,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
   void forward_step(const harness::ForwardStep<Scalar>& s) const {
     using harness::Transpose;
     const int H = s.h.cols;
-    const auto& W_h = s.parameters[harness::kRecurrentWeights];
+    const auto& W_h = s.weights.recurrent;
     const harness::GateView<Scalar> a{s.gates, H};
     const harness::GateView<Scalar> act{s.workspace, H};
     const Scalar one(1);
@@ -117,7 +117,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
       // gh = h⟨t−1⟩·W_hᵀ kept apart: r multiplies its n block only
       const harness::GateView<const Scalar> gh{s.scratch, H};
       s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h, one, Scalar(0), s.scratch);
-      const Scalar* __restrict b_hn = s.parameters[harness::kFirstExtra].row(0);
+      const Scalar* __restrict b_hn = s.weights.extra[0].row(0);
       for (int r = 0; r < s.h.rows; ++r) {
         const Scalar* __restrict a_z = a.row(r, kZ);
         const Scalar* __restrict a_r = a.row(r, kR);
@@ -158,7 +158,7 @@ class Gru final : public harness::CellFor<Gru<kVariant>> {
   void backward_step(const harness::BackwardStep<Scalar>& s) const {
     using harness::Transpose;
     const int H = s.dh.cols;
-    const auto& W_h = s.parameters[harness::kRecurrentWeights];
+    const auto& W_h = s.weights.recurrent;
     const harness::GateView<const Scalar> act{s.workspace, H};
     const harness::GateView<Scalar> da{s.d_gates_x, H};
     const Scalar one(1);

@@ -19,7 +19,7 @@ enum class RnnActivation { Tanh, Relu };
 template <RnnActivation kActivation>
 class Rnn final : public harness::CellFor<Rnn<kActivation>> {
  public:
-  harness::CellSpec spec(int /*input_size*/, int /*hidden_size*/) const override {
+  harness::CellSpec spec(const harness::CellShape& /*shape*/) const override {
     return {
         .gates = 1, .gate_names = {"a"}, .recurrent_blocks = {{.first_gate = 0, .gate_count = 1}}};
   }
@@ -27,7 +27,7 @@ class Rnn final : public harness::CellFor<Rnn<kActivation>> {
   template <class Scalar>
   void forward_step(const harness::ForwardStep<Scalar>& s) const {
     using harness::Transpose;
-    const auto& W_h = s.parameters[harness::kRecurrentWeights];
+    const auto& W_h = s.weights.recurrent;
     // a = (x·W_xᵀ + b) + h⟨t−1⟩·W_hᵀ, accumulated into the gates buffer
     s.backend.gemm(Transpose::No, s.h_prev, Transpose::Yes, W_h, Scalar(1), Scalar(1), s.gates);
     for (int r = 0; r < s.h.rows; ++r) {
@@ -41,7 +41,7 @@ class Rnn final : public harness::CellFor<Rnn<kActivation>> {
   template <class Scalar>
   void backward_step(const harness::BackwardStep<Scalar>& s) const {
     using harness::Transpose;
-    const auto& W_h = s.parameters[harness::kRecurrentWeights];
+    const auto& W_h = s.weights.recurrent;
     for (int r = 0; r < s.dh.rows; ++r) {
       const Scalar* __restrict dh = s.dh.row(r);
       const Scalar* __restrict h = s.h.row(r);

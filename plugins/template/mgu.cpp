@@ -34,8 +34,8 @@ Scalar sigmoid(Scalar a) {
 
 class Mgu final : public harness::CellFor<Mgu> {
  public:
-  harness::CellSpec spec(int /*input_size*/, int hidden_size) const override {
-    const int H = hidden_size;
+  harness::CellSpec spec(const harness::CellShape& shape) const override {
+    const int H = shape.hidden;
     return {.gates = 2,
             .gate_names = {"f", "n"},
             .workspace_width = 3 * H,
@@ -51,7 +51,7 @@ class Mgu final : public harness::CellFor<Mgu> {
   template <class Scalar>
   void forward_step(const harness::ForwardStep<Scalar>& s) const {
     const int H = s.h.cols;
-    const auto& W_h = s.parameters[harness::kRecurrentWeights];
+    const auto& W_h = s.weights.recurrent;
     const harness::GateView<Scalar> a{s.gates, H};
     const harness::GateView<Scalar> keep{s.workspace, H};
     const Scalar one(1);
@@ -83,7 +83,7 @@ class Mgu final : public harness::CellFor<Mgu> {
   template <class Scalar>
   void backward_step(const harness::BackwardStep<Scalar>& s) const {
     const int H = s.dh.cols;
-    const auto& W_h = s.parameters[harness::kRecurrentWeights];
+    const auto& W_h = s.weights.recurrent;
     const harness::GateView<const Scalar> keep{s.workspace, H};
     const harness::GateView<Scalar> da{s.d_gates_x, H};
     const Scalar one(1);

@@ -7,7 +7,7 @@ namespace {
 
 class BadSpec final : public harness::CellFor<BadSpec> {
  public:
-  harness::CellSpec spec(int, int) const override {
+  harness::CellSpec spec(const harness::CellShape&) const override {
     return {
         .gates = 2, .gate_names = {"a"}, .recurrent_blocks = {{.first_gate = 0, .gate_count = 1}}};
   }
@@ -19,7 +19,7 @@ class BadSpec final : public harness::CellFor<BadSpec> {
 
 class SloppyOutput final : public harness::CellFor<SloppyOutput> {
  public:
-  harness::CellSpec spec(int, int) const override {
+  harness::CellSpec spec(const harness::CellShape&) const override {
     return {
         .gates = 1, .gate_names = {"a"}, .recurrent_blocks = {{.first_gate = 0, .gate_count = 1}}};
   }

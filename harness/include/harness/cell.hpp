@@ -9,17 +9,26 @@
 //        ∂W_h[block] = Σ_t d_gates_h[block]ᵀ · (the block's recurrent input, see RecurrentBlock).
 //
 // A cell author implements (see CellFor below to write both precisions as one template):
-//   spec      shapes: gate count G, whether there is a cell state c, extra parameters, how many
-//             values per batch row the forward keeps for the backward (workspace) and needs as
-//             temporary space (scratch), and what multiplies each block of W_h.
-//   forward   one step: the recurrent product(s) through ForwardStep::backend.gemm, then the
-//             element-wise math over the step's rows.
+//   spec      shapes: gate count G, the widths of the state h⟨t⟩ and of the cell state c⟨t⟩,
+//             extra parameters, how many values per batch row the forward keeps for the backward
+//             (workspace) and needs as temporary space (scratch), and what multiplies each block
+//             of W_h — or no W_h at all.
+//   forward   one step: the recurrent product(s) through ForwardStep::backend.gemm (or whatever
+//             recurrence the cell has), then the element-wise math over the step's rows.
 //   backward  one step: the gradients of that step (see BackwardStep for what is assigned and
 //             what is accumulated).
 //
-// Parameters, always in this order: W_x (G·H, X), W_h (G·H, H), b (G·H), then the cell's extra
-// parameters as declared in CellSpec::extra_parameters. Gate g occupies rows [g·H, (g+1)·H) of W_x,
-// W_h and b, and columns [g·H, (g+1)·H) of the gates buffers.
+// Shapes. H is the cell width (units per gate); the state h⟨t⟩ has P units (CellSpec::state_width,
+// P = H unless the cell projects, as an LSTM with a projection h = W_p·m does); the cell state
+// c⟨t⟩, if any, has C units (CellSpec::cell_state_width, usually H; a cell may carry more in it,
+// e.g. its gates' activations at t−1).
+//
+// Parameters, in this order: W_x (G·H, X); W_h (G·H, P) — only if the cell declares recurrent
+// blocks; b (1, G·H); then the cell's extra parameters as declared in CellSpec::extra_parameters.
+// Gate g occupies rows [g·H, (g+1)·H) of W_x, W_h and b, and columns [g·H, (g+1)·H) of the gates
+// buffers. A cell whose recurrence is not a matrix product (minGRU: none; IndRNN: u ⊙ h⟨t−1⟩)
+// declares no recurrent blocks, and so has no W_h; its own recurrent weights are extra parameters,
+// whose gradients it accumulates itself.
 //
 // The harness guarantees: every view has the shape documented below, with `rows` rows (a slice of
 // the batch); outputs marked "accumulate" hold the gradient gathered so far and must be added to;
@@ -38,17 +47,31 @@
 
 namespace harness {
 
-// Indices of the parameters every cell has.
-enum ParameterIndex : int { kInputWeights = 0, kRecurrentWeights = 1, kBias = 2, kFirstExtra = 3 };
+// What a layer asks a cell for.
+struct CellShape {
+  int input = 0;       // X
+  int hidden = 0;      // H, units per gate
+  int projection = 0;  // P asked by the experiment (model key `proj`); 0 when it names none
+};
 
 struct ParameterSpec {
+  // How the harness initialises the parameter.
+  enum class Init {
+    Zeros,
+    Ones,      // gains, as a layer normalisation's
+    Diagonal,  // a recurrent weight applied element-wise (IndRNN's u): by the experiment's
+               // init.diagonal — U(0, 1), U(0, 2^(1/T)) or 1
+    Input,     // like W_x: glorot or uniform by the experiment's init.weights, fan-in = cols
+    Bias,      // like b, (1, G·H): 0, and the experiment's forget_bias for a gate named "f"
+  };
   std::string name;  // e.g. "p" for peepholes
   int rows = 0;
   int cols = 0;
+  Init init = Init::Zeros;
 };
 
 // What multiplies W_h's gate rows [first_gate·H, (first_gate + gate_count)·H) in the forward:
-// either h⟨t−1⟩, or H columns of the step's workspace starting at workspace_column (e.g. GRU's
+// either h⟨t−1⟩, or P columns of the step's workspace starting at workspace_column (e.g. GRU's
 // r⟨t⟩ ⊙ h⟨t−1⟩). The harness uses this to compute ∂W_h over the whole sequence.
 struct RecurrentBlock {
   enum class Input { PreviousHidden, Workspace };
@@ -63,25 +86,36 @@ struct CellSpec {
   // One short name per gate, in layout order ("i", "f", "g", "o"). The harness initialises the
   // bias of a gate named "f" (forget) to the experiment's forget_bias.
   std::vector<std::string> gate_names;
-  bool has_cell_state = false;  // whether the cell carries c⟨t⟩ besides h⟨t⟩
+  int state_width = 0;       // P, the units of h⟨t⟩; 0 means H
+  int cell_state_width = 0;  // C, the units of c⟨t⟩; 0: the cell has no cell state
   std::vector<ParameterSpec> extra_parameters;
   int workspace_width = 0;  // values per batch row and step kept from forward to backward
   int scratch_width = 0;    // values per batch row needed temporarily within one step
-  std::vector<RecurrentBlock> recurrent_blocks;  // covering all G gates, in order
+  // Covering all G gates, in order; or empty: the cell has no W_h.
+  std::vector<RecurrentBlock> recurrent_blocks;
   // Whether ∂(recurrent product) differs from ∂(input projection), as in GRU "linear before
   // reset". When false the harness passes the same view as d_gates_x and d_gates_h.
   bool separate_recurrent_gradient = false;
 };
 
+// A cell's parameters, by what they are.
+template <class Scalar>
+struct CellWeights {
+  ConstMatrixView<Scalar> input;                   // W_x (G·H, X)
+  ConstMatrixView<Scalar> recurrent;               // W_h (G·H, P); empty without recurrent blocks
+  ConstMatrixView<Scalar> bias;                    // b (1, G·H)
+  std::span<const ConstMatrixView<Scalar>> extra;  // as declared in CellSpec::extra_parameters
+};
+
 template <class Scalar>
 struct ForwardStep {
   const Backend& backend;
-  std::span<const ConstMatrixView<Scalar>> parameters;  // in the documented order
+  CellWeights<Scalar> weights;
   MatrixView<Scalar> gates;  // (rows, G·H) in: x⟨t⟩·W_xᵀ + b; the cell may overwrite it
-  ConstMatrixView<Scalar> h_prev;  // (rows, H) h⟨t−1⟩
-  ConstMatrixView<Scalar> c_prev;  // (rows, H) c⟨t−1⟩; empty without a cell state
-  MatrixView<Scalar> h;            // (rows, H) out: h⟨t⟩
-  MatrixView<Scalar> c;            // (rows, H) out: c⟨t⟩; empty without a cell state
+  ConstMatrixView<Scalar> h_prev;  // (rows, P) h⟨t−1⟩
+  ConstMatrixView<Scalar> c_prev;  // (rows, C) c⟨t−1⟩; empty without a cell state
+  MatrixView<Scalar> h;            // (rows, P) out: h⟨t⟩
+  MatrixView<Scalar> c;            // (rows, C) out: c⟨t⟩; empty without a cell state
   MatrixView<Scalar> workspace;    // (rows, workspace_width) out: kept for this step's backward
   MatrixView<Scalar> scratch;      // (rows, scratch_width) temporary
 };
@@ -89,19 +123,19 @@ struct ForwardStep {
 template <class Scalar>
 struct BackwardStep {
   const Backend& backend;
-  std::span<const ConstMatrixView<Scalar>> parameters;
-  ConstMatrixView<Scalar> h_prev;     // (rows, H) as in the forward
-  ConstMatrixView<Scalar> c_prev;     // (rows, H)
-  ConstMatrixView<Scalar> h;          // (rows, H) h⟨t⟩
-  ConstMatrixView<Scalar> c;          // (rows, H) c⟨t⟩
+  CellWeights<Scalar> weights;
+  ConstMatrixView<Scalar> h_prev;     // (rows, P) as in the forward
+  ConstMatrixView<Scalar> c_prev;     // (rows, C)
+  ConstMatrixView<Scalar> h;          // (rows, P) h⟨t⟩
+  ConstMatrixView<Scalar> c;          // (rows, C) c⟨t⟩
   ConstMatrixView<Scalar> workspace;  // (rows, workspace_width) as the forward left it
-  ConstMatrixView<Scalar> dh;         // (rows, H) ∂L/∂h⟨t⟩, complete
-  ConstMatrixView<Scalar> dc;    // (rows, H) ∂L/∂c⟨t⟩ through later steps and the final
+  ConstMatrixView<Scalar> dh;         // (rows, P) ∂L/∂h⟨t⟩, complete
+  ConstMatrixView<Scalar> dc;    // (rows, C) ∂L/∂c⟨t⟩ through later steps and the final
                                  // state only; the path through h⟨t⟩ is the cell's to add
   MatrixView<Scalar> d_gates_x;  // (rows, G·H) out: ∂L/∂(x⟨t⟩·W_xᵀ + b)
   MatrixView<Scalar> d_gates_h;  // (rows, G·H) out: ∂L/∂(recurrent products); may alias
-  MatrixView<Scalar> dh_prev;    // (rows, H) accumulate: ∂L/∂h⟨t−1⟩
-  MatrixView<Scalar> dc_prev;    // (rows, H) accumulate: ∂L/∂c⟨t−1⟩; empty without c
+  MatrixView<Scalar> dh_prev;    // (rows, P) accumulate: ∂L/∂h⟨t−1⟩
+  MatrixView<Scalar> dc_prev;    // (rows, C) accumulate: ∂L/∂c⟨t−1⟩; empty without c
   std::span<const MatrixView<Scalar>> d_extra;  // accumulate: ∂L/∂(extra parameters)
   MatrixView<Scalar> scratch;                   // (rows, scratch_width) temporary
 };
@@ -109,7 +143,7 @@ struct BackwardStep {
 class BOOST_SYMBOL_VISIBLE Cell {
  public:
   virtual ~Cell() = default;
-  virtual CellSpec spec(int input_size, int hidden_size) const = 0;
+  virtual CellSpec spec(const CellShape& shape) const = 0;
   virtual void forward(const ForwardStep<float>& step) const = 0;
   virtual void forward(const ForwardStep<double>& step) const = 0;
   virtual void backward(const BackwardStep<float>& step) const = 0;

@@ -31,7 +31,7 @@
 
 namespace harness {
 
-inline constexpr std::uint32_t kAbiVersion = 1;
+inline constexpr std::uint32_t kAbiVersion = 2;
 
 struct CellEntry {
   const char* name;

@@ -30,7 +30,7 @@ std::vector<Checked> checked_tensors(const Layer<double>& layer, LayerProblem<do
   };
   add("x", problem.x, analytic.x);
   add("h0", problem.h0, analytic.h0);
-  if (layer.spec().has_cell_state) add("c0", problem.c0, analytic.c0);
+  if (layer.cell_state_size() > 0) add("c0", problem.c0, analytic.c0);
   return checked;
 }
 

@@ -30,18 +30,18 @@ template <class Scalar>
 struct LayerProblem {
   Shape shape;
   std::vector<Scalar> parameters;  // arena in the layer's ParameterLayout
-  Matrix<Scalar> x, h0, c0;        // (T·B, X), (B, H), (B, H)
-  Matrix<Scalar> w_y, w_h, w_c;    // loss weights: (T·B, H), (B, H), (B, H)
+  Matrix<Scalar> x, h0, c0;        // (T·B, X), (B, P), (B, C)
+  Matrix<Scalar> w_y, w_h, w_c;    // loss weights: (T·B, P), (B, P), (B, C)
 
   LayerProblem(const ParameterLayout& layout, Shape shape_, unsigned seed, Scalar scale = 0.5)
       : shape(shape_),
         parameters(layout.size()),
         x(shape.steps * shape.batch, shape.input),
-        h0(shape.batch, shape.hidden),
-        c0(shape.batch, shape.hidden),
-        w_y(shape.steps * shape.batch, shape.hidden),
-        w_h(shape.batch, shape.hidden),
-        w_c(shape.batch, shape.hidden) {
+        h0(shape.batch, layout.state_width()),
+        c0(shape.batch, layout.cell_state_width()),
+        w_y(shape.steps * shape.batch, layout.state_width()),
+        w_h(shape.batch, layout.state_width()),
+        w_c(shape.batch, layout.cell_state_width()) {
     std::mt19937 rng(seed);
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);
     auto fill = [&](Scalar* data, std::size_t size, double s) {
@@ -70,7 +70,7 @@ double loss(Layer<Scalar>& layer, const LayerProblem<Scalar>& p) {
     return sum;
   };
   double total = dot(layer.outputs(), p.w_y.view()) + dot(layer.final_hidden(), p.w_h.view());
-  if (layer.spec().has_cell_state) total += dot(layer.final_cell(), p.w_c.view());
+  if (layer.cell_state_size() > 0) total += dot(layer.final_cell(), p.w_c.view());
   return total;
 }
 
@@ -98,7 +98,7 @@ Gradients<Scalar> gradients(Layer<Scalar>& layer, const LayerProblem<Scalar>& p)
     }
   };
   copy(layer.initial_hidden_gradient(), g.h0);
-  if (layer.spec().has_cell_state) copy(layer.initial_cell_gradient(), g.c0);
+  if (layer.cell_state_size() > 0) copy(layer.initial_cell_gradient(), g.c0);
   return g;
 }
 

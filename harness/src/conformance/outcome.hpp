@@ -33,7 +33,7 @@ Outcome run_layer(Layer<Scalar>& layer, const LayerProblem<Scalar>& problem) {
   record(outcome, "h<1..T>", layer.outputs());
   record(outcome, "dx", g.x.view());
   record(outcome, "dh0", g.h0.view());
-  if (layer.spec().has_cell_state) {
+  if (layer.cell_state_size() > 0) {
     record(outcome, "c<T>", layer.final_cell());
     record(outcome, "dc0", g.c0.view());
   }

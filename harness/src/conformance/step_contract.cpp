@@ -17,10 +17,10 @@ namespace {
 template <class Scalar>
 std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, int X, int H,
                                      int rows) {
-  const CellSpec spec = cell.spec(X, H);
+  const CellSpec spec = resolved_spec(cell, {.input = X, .hidden = H});
   const ParameterLayout layout(spec, X, H);
   const int GH = spec.gates * H;
-  const int C = spec.has_cell_state ? H : 0;
+  const int P = spec.state_width, C = spec.cell_state_width;
   const Scalar nan = std::numeric_limits<Scalar>::quiet_NaN();
   std::mt19937 rng(17);
 
@@ -29,17 +29,17 @@ std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, i
     parameters.emplace_back(e.name, e.rows, e.cols);
     parameters.back().fill_random(rng);
   }
-  for (std::size_t i = kFirstExtra; i < layout.entries().size(); ++i) {
+  for (std::size_t i = layout.first_extra_index(); i < layout.entries().size(); ++i) {
     const auto& e = layout.entries()[i];
     d_extra.emplace_back("d" + e.name, e.rows, e.cols);
     d_extra.back().fill_random(rng);
   }
-  GuardedMatrix<Scalar> gates("gates", rows, GH), h_prev("h_prev", rows, H),
-      c_prev("c_prev", rows, C), h("h", rows, H), c("c", rows, C),
+  GuardedMatrix<Scalar> gates("gates", rows, GH), h_prev("h_prev", rows, P),
+      c_prev("c_prev", rows, C), h("h", rows, P), c("c", rows, C),
       workspace("workspace", rows, spec.workspace_width),
-      scratch("scratch", rows, spec.scratch_width), dh("dh", rows, H), dc("dc", rows, C),
+      scratch("scratch", rows, spec.scratch_width), dh("dh", rows, P), dc("dc", rows, C),
       d_gates_x("d_gates_x", rows, GH), d_gates_h("d_gates_h", rows, GH),
-      dh_prev("dh_prev", rows, H), dc_prev("dc_prev", rows, C);
+      dh_prev("dh_prev", rows, P), dc_prev("dc_prev", rows, C);
   for (auto* m : {&gates, &h_prev, &c_prev, &dh, &dc, &dh_prev, &dc_prev}) m->fill_random(rng);
   // Outputs start as NaN: any element the cell does not write stays NaN.
   for (auto* m : {&h, &c, &d_gates_x, &d_gates_h}) m->fill(nan);
@@ -48,9 +48,7 @@ std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, i
   for (auto& p : parameters) parameter_views.push_back(p.view());
   std::vector<MatrixView<Scalar>> d_extra_views;
   for (auto& d : d_extra) d_extra_views.push_back(d.view());
-  auto state = [&](GuardedMatrix<Scalar>& m) {
-    return spec.has_cell_state ? m.view() : MatrixView<Scalar>();
-  };
+  auto state = [&](GuardedMatrix<Scalar>& m) { return C > 0 ? m.view() : MatrixView<Scalar>(); };
 
   const std::string where = fmt::format("X={} H={}, {} row{}, {}", X, H, rows, rows == 1 ? "" : "s",
                                         sizeof(Scalar) == sizeof(float) ? "float" : "double");
@@ -69,24 +67,25 @@ std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, i
     }
   };
 
-  cell.forward(ForwardStep<Scalar>{backend, parameter_views, gates.view(), h_prev.view(),
-                                   state(c_prev), h.view(), state(c), workspace.view(),
-                                   scratch.view()});
+  const CellWeights<Scalar> weights =
+      layout.cell_weights(std::span<const ConstMatrixView<Scalar>>(parameter_views));
+  cell.forward(ForwardStep<Scalar>{backend, weights, gates.view(), h_prev.view(), state(c_prev),
+                                   h.view(), state(c), workspace.view(), scratch.view()});
   expect_written("forward", h);
-  if (spec.has_cell_state) expect_written("forward", c);
+  if (C > 0) expect_written("forward", c);
   expect_inside("forward", {&gates, &h_prev, &c_prev, &h, &c, &workspace, &scratch});
   for (auto& p : parameters) expect_inside("forward", {&p});
 
   const MatrixView<Scalar> recurrent_gradient =
       spec.separate_recurrent_gradient ? d_gates_h.view() : d_gates_x.view();
-  cell.backward(BackwardStep<Scalar>{backend, parameter_views, h_prev.view(), state(c_prev),
-                                     h.view(), state(c), workspace.view(), dh.view(), state(dc),
+  cell.backward(BackwardStep<Scalar>{backend, weights, h_prev.view(), state(c_prev), h.view(),
+                                     state(c), workspace.view(), dh.view(), state(dc),
                                      d_gates_x.view(), recurrent_gradient, dh_prev.view(),
                                      state(dc_prev), d_extra_views, scratch.view()});
   expect_written("backward", d_gates_x);
   if (spec.separate_recurrent_gradient) expect_written("backward", d_gates_h);
   expect_written("backward", dh_prev);
-  if (spec.has_cell_state) expect_written("backward", dc_prev);
+  if (C > 0) expect_written("backward", dc_prev);
   for (auto& d : d_extra) expect_written("backward", d);
   expect_inside("backward", {&h_prev, &c_prev, &h, &c, &workspace, &scratch, &dh, &dc, &d_gates_x,
                              &d_gates_h, &dh_prev, &dc_prev});
@@ -97,7 +96,8 @@ std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, i
 }  // namespace
 
 std::vector<std::string> spec_errors(const Cell& cell, int input_size, int hidden_size) {
-  const CellSpec spec = cell.spec(input_size, hidden_size);
+  const CellSpec spec = cell.spec({.input = input_size, .hidden = hidden_size});
+  const int state_width = spec.state_width == 0 ? hidden_size : spec.state_width;
   const std::string at = fmt::format("spec(X={}, H={})", input_size, hidden_size);
   std::vector<std::string> errors;
   if (spec.gates < 1) {
@@ -110,6 +110,9 @@ std::vector<std::string> spec_errors(const Cell& cell, int input_size, int hidde
   if (spec.workspace_width < 0 || spec.scratch_width < 0) {
     errors.push_back(fmt::format("{}: negative workspace or scratch width", at));
   }
+  if (spec.state_width < 0 || spec.cell_state_width < 0) {
+    errors.push_back(fmt::format("{}: negative state_width or cell_state_width", at));
+  }
   int next_gate = 0;
   for (const auto& block : spec.recurrent_blocks) {
     if (block.first_gate != next_gate || block.gate_count < 1) {
@@ -120,16 +123,17 @@ std::vector<std::string> spec_errors(const Cell& cell, int input_size, int hidde
     }
     if (block.input == RecurrentBlock::Input::Workspace &&
         (block.workspace_column < 0 ||
-         block.workspace_column + hidden_size > spec.workspace_width)) {
+         block.workspace_column + state_width > spec.workspace_width)) {
       errors.push_back(fmt::format(
           "{}: recurrent block at gate {} reads workspace columns [{}, {}), outside the "
           "workspace width {}",
-          at, block.first_gate, block.workspace_column, block.workspace_column + hidden_size,
+          at, block.first_gate, block.workspace_column, block.workspace_column + state_width,
           spec.workspace_width));
     }
     next_gate = block.first_gate + block.gate_count;
   }
-  if (next_gate != spec.gates) {
+  // No blocks at all is a cell without W_h.
+  if (!spec.recurrent_blocks.empty() && next_gate != spec.gates) {
     errors.push_back(
         fmt::format("{}: recurrent blocks cover {} of the {} gates", at, next_gate, spec.gates));
   }

@@ -20,9 +20,11 @@ constexpr const char* kPluginHint =
 const std::vector<std::string> kTopKeys{"name",  "description", "seed",    "repeats",
                                         "tasks", "models",      "backend", "training"};
 const std::vector<std::string> kTaskKeys{"kind", "T", "eval_sequences", "carry_state", "training"};
-const std::vector<std::string> kModelKeys{"cell",          "hidden", "layers",
-                                          "bidirectional", "init",   "training"};
-const std::vector<std::string> kInitKeys{"weights", "scale", "recurrent", "forget_bias"};
+const std::vector<std::string> kModelKeys{
+    "cell", "hidden",  "proj", "layers", "bidirectional", "merge", "dropout", "learn_initial_state",
+    "init", "training"};
+const std::vector<std::string> kInitKeys{"weights", "scale", "recurrent", "diagonal",
+                                         "forget_bias"};
 const std::vector<std::string> kBackendKeys{"name", "threads"};
 const std::vector<std::string> kTrainingKeys{
     "optimizer",  "learning_rate", "momentum",        "decay", "beta1",
@@ -77,8 +79,22 @@ ModelSpec read_model(const MapReader& r, const KnownNames& known) {
   ModelSpec model;
   model.cell = s.choice("cell", std::nullopt, known.cells, "cell", kPluginHint);
   model.hidden = s.integer("hidden", model.hidden, 1, 65536);
+  model.proj = s.integer("proj", model.proj, 0, 65536);
   model.layers = s.integer("layers", model.layers, 1, 64);
   model.bidirectional = s.boolean("bidirectional", model.bidirectional);
+  model.merge = s.choice("merge", model.merge, kMergeNames, "merge of the two directions");
+  model.dropout = s.real("dropout", model.dropout, 0, true, 1);  // [0, 1): p of dropping a unit
+  model.learn_initial_state = s.boolean("learn_initial_state", model.learn_initial_state);
+  if (model.dropout > 0 && model.layers == 1) {
+    r.fail_at("dropout",
+              "dropout acts between stacked layers, and this model has one; set layers: 2 or more, "
+              "or remove dropout");
+  }
+  if (model.merge != Merge::Concat && !model.bidirectional) {
+    r.fail_at("merge",
+              "merge says how the two directions of a bidirectional model combine; set "
+              "bidirectional: true, or remove merge");
+  }
   const MapReader init = r.submap("init");
   init.only_keys(kInitKeys);
   const Settings i({init});
@@ -86,6 +102,8 @@ ModelSpec read_model(const MapReader& r, const KnownNames& known) {
   model.init.scale = i.real("scale", model.init.scale, 0, false);
   model.init.recurrent =
       i.choice("recurrent", model.init.recurrent, kRecurrentInitNames, "recurrent initialisation");
+  model.init.diagonal = i.choice("diagonal", model.init.diagonal, kDiagonalInitNames,
+                                 "element-wise recurrent initialisation");
   model.init.forget_bias = i.real("forget_bias", model.init.forget_bias, -1e6, false);
   return model;
 }
@@ -149,12 +167,17 @@ nlohmann::ordered_json to_json(const TrialSpec& s) {
           {"model",
            {{"cell", s.model.cell},
             {"hidden", s.model.hidden},
+            {"proj", s.model.proj},
             {"layers", s.model.layers},
             {"bidirectional", s.model.bidirectional},
+            {"merge", name_of(kMergeNames, s.model.merge)},
+            {"dropout", s.model.dropout},
+            {"learn_initial_state", s.model.learn_initial_state},
             {"init",
              {{"weights", name_of(kWeightInitNames, init.weights)},
               {"scale", init.scale},
               {"recurrent", name_of(kRecurrentInitNames, init.recurrent)},
+              {"diagonal", name_of(kDiagonalInitNames, init.diagonal)},
               {"forget_bias", init.forget_bias}}}}},
           {"backend", {{"name", s.backend.name}, {"threads", s.backend.threads}}},
           {"training",

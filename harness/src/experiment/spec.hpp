@@ -43,18 +43,34 @@ inline constexpr Named<RecurrentInit> kRecurrentInitNames[]{
     {"identity", RecurrentInit::Identity},
     {"same", RecurrentInit::Same}};
 
+// Element-wise recurrent weights (IndRNN's u): U(0, 1), U(0, 2^(1/T)) — Li et al.'s bound for
+// T steps — or 1.
+enum class DiagonalInit { Uniform, Bounded, One };
+inline constexpr Named<DiagonalInit> kDiagonalInitNames[]{{"uniform", DiagonalInit::Uniform},
+                                                          {"bounded", DiagonalInit::Bounded},
+                                                          {"one", DiagonalInit::One}};
+
 struct InitSpec {
   WeightInit weights = WeightInit::Glorot;
   double scale = 0.1;  // for uniform: U[−scale, scale]
   RecurrentInit recurrent = RecurrentInit::Orthogonal;
+  DiagonalInit diagonal = DiagonalInit::Uniform;
   double forget_bias = 1.0;  // bias of a gate named "f" at initialisation
 };
+
+// How a bidirectional layer merges its two directions.
+enum class Merge { Concat, Sum };
+inline constexpr Named<Merge> kMergeNames[]{{"concat", Merge::Concat}, {"sum", Merge::Sum}};
 
 struct ModelSpec {
   std::string cell;  // a cell some plugin provides
   int hidden = 128;
+  int proj = 0;  // P for cells that project (lstmp); 0: the cell's default
   int layers = 1;
   bool bidirectional = false;
+  Merge merge = Merge::Concat;  // of the two directions
+  double dropout = 0;           // between stacked layers
+  bool learn_initial_state = false;
   InitSpec init;
 };
 

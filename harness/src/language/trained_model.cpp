@@ -83,13 +83,15 @@ TrainedModel load_language_model(const std::filesystem::path& where, std::option
     trained.backend =
         plugins.make_backend(trained.spec.at("backend").at("name").get<std::string>(),
                              {.threads = trained.spec.at("backend").at("threads").get<int>()});
-    trained.model =
-        std::make_unique<Model<float>>(*trained.cell, *trained.backend,
-                                       ModelShape{.input = checkpoint.input,
-                                                  .hidden = model.at("hidden").get<int>(),
-                                                  .layers = model.at("layers").get<int>(),
-                                                  .output = checkpoint.output,
-                                                  .readout = Readout::EveryStep});
+    trained.model = std::make_unique<Model<float>>(
+        *trained.cell, *trained.backend,
+        ModelShape{.input = checkpoint.input,
+                   .hidden = model.at("hidden").get<int>(),
+                   .projection = model.value("proj", 0),
+                   .layers = model.at("layers").get<int>(),
+                   .learn_initial_state = model.value("learn_initial_state", false),
+                   .output = checkpoint.output,
+                   .readout = Readout::EveryStep});
   } catch (const nlohmann::json::exception& e) {
     throw CheckpointError(fmt::format("{}: its recorded spec is incomplete ({})", file, e.what()));
   }

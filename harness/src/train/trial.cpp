@@ -114,12 +114,17 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
   Model<float> model(*cell, *backend,
                      {.input = task->input_size(),
                       .hidden = spec.model.hidden,
+                      .projection = spec.model.proj,
                       .layers = spec.model.layers,
                       .bidirectional = spec.model.bidirectional,
+                      .merge = spec.model.merge,
+                      .dropout = spec.model.dropout,
+                      .learn_initial_state = spec.model.learn_initial_state,
                       .output = task->output_size(),
                       .readout = task->readout()});
   std::mt19937_64 rng(spec.seed);
-  initialize(model, spec.model.init, rng);
+  initialize(model, spec.model.init, spec.task.length, rng);
+  model.seed_dropout(spec.seed);
   const auto held_out = task->held_out_set(spec.task.eval_sequences, spec.seed);
   const auto optimizer = make_optimizer(spec.training, model.weights().size());
   const bool carry = spec.task.carry_state;
@@ -159,7 +164,9 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
     } else {
       model.reset_state();
     }
+    model.set_training(true);
     const StepMeasures measures = forward_backward(model, *task, batch, d_outputs);
+    model.set_training(false);
     if (carry) carried = model.final_state();
     result.message = divergence(measures, step);
     if (!result.message.empty()) {
