@@ -87,7 +87,7 @@ TEST(PluginErrors, AbiVersionMismatchNamesBothVersions) {
   const Result result = run_harness("plugins --plugin-dir " + bad_plugin_dir("abi_mismatch"));
   EXPECT_EQ(result.exit_code, 2);
   const std::string ours = std::to_string(harness::kAbiVersion);
-  const std::string theirs = std::to_string(harness::kAbiVersion + 1);
+  const std::string theirs = std::to_string(harness::kAbiVersion - 1);
   EXPECT_NE(result.output.find("abi_mismatch.so\" was built for plugin ABI version " + theirs +
                                ", but this harness has ABI version " + ours),
             std::string::npos)

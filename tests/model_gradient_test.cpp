@@ -1,9 +1,11 @@
 // A whole model — 2 stacked bidirectional layers and the linear head — against central finite
-// differences in double, for every parameter, with the last-step and the every-step readout; and
-// the two losses' gradients against finite differences.
+// differences in double, for every parameter, with the last-step and the every-step readout; the
+// model options (projection, merge by sum, learnt initial state, dropout); and the two losses'
+// gradients against finite differences.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "conformance/gradient_check.hpp"
@@ -14,35 +16,24 @@
 namespace harness {
 namespace {
 
-struct ModelCase {
-  std::string cell;
-  Readout readout;
-};
-
-class ModelGradientTest : public ::testing::TestWithParam<ModelCase> {};
-
-TEST_P(ModelGradientTest, TwoLayerBidirectionalModelMatchesFiniteDifferences) {
-  const auto& [cell_name, readout] = GetParam();
-  const auto cell = test::builtin_plugins().make_cell(cell_name);
-  const auto backend = test::builtin_plugins().make_backend("naive", {});
+// Every parameter of `model` against central finite differences of L = Σ w_out ⊙ z on random
+// inputs. `before_forward` runs before each pass (a test with dropout reseeds its masks there, so
+// that every pass draws the same ones).
+void check_model(
+    Model<double>& model, const std::string& what,
+    const std::function<void()>& before_forward = [] {}) {
   const int T = 4, B = 2;
-  Model<double> model(*cell, *backend,
-                      {.input = 3,
-                       .hidden = 3,
-                       .layers = 2,
-                       .bidirectional = true,
-                       .output = 2,
-                       .readout = readout});
   std::mt19937_64 rng(3);
   std::uniform_real_distribution<double> u(-0.6, 0.6);
   for (double& w : model.weights()) w = u(rng);
-  Matrix<double> x(T * B, 3);
+  Matrix<double> x(T * B, model.shape().input);
   for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = u(rng);
-  const int readouts = readout == Readout::LastStep ? B : T * B;
-  Matrix<double> w_out(readouts, 2);  // L = Σ w_out ⊙ z
+  const int readouts = model.shape().readout == Readout::LastStep ? B : T * B;
+  Matrix<double> w_out(readouts, model.shape().output);  // L = Σ w_out ⊙ z
   for (std::size_t i = 0; i < w_out.size(); ++i) w_out.data()[i] = u(rng);
 
   auto loss = [&] {
+    before_forward();
     const auto z = model.forward(x.view(), T, B);
     double sum = 0;
     for (int r = 0; r < z.rows; ++r) {
@@ -58,23 +49,109 @@ TEST_P(ModelGradientTest, TwoLayerBidirectionalModelMatchesFiniteDifferences) {
     const auto comparison = conformance::compare_with_finite_differences(
         model.weights().subspan(p.offset, p.size()),
         std::span(analytic).subspan(p.offset, p.size()), loss);
-    EXPECT_GT(comparison.numeric_norm, 1e-6) << p.name << " does not reach the loss";
+    EXPECT_GT(comparison.numeric_norm, 1e-6)
+        << what << ", " << p.name << " does not reach the loss";
     EXPECT_TRUE(comparison.within(conformance::kGradientTolerance))
-        << cell_name << ", " << p.name << "[" << comparison.worst_index << "]: backward gives "
+        << what << ", " << p.name << "[" << comparison.worst_index << "]: backward gives "
         << comparison.analytic << ", finite differences give " << comparison.numeric;
   }
+}
+
+struct ModelCase {
+  std::string cell;
+  Readout readout;
+};
+
+class ModelGradientTest : public ::testing::TestWithParam<ModelCase> {};
+
+TEST_P(ModelGradientTest, TwoLayerBidirectionalModelMatchesFiniteDifferences) {
+  const auto& [cell_name, readout] = GetParam();
+  const auto cell = test::builtin_plugins().make_cell(cell_name);
+  const auto backend = test::builtin_plugins().make_backend("naive", {});
+  Model<double> model(*cell, *backend,
+                      {.input = 3,
+                       .hidden = 3,
+                       .layers = 2,
+                       .bidirectional = true,
+                       .output = 2,
+                       .readout = readout});
+  check_model(model, cell_name);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, ModelGradientTest,
                          ::testing::Values(ModelCase{"lstm_peephole", Readout::LastStep},
                                            ModelCase{"gru", Readout::EveryStep},
                                            ModelCase{"rnn_tanh", Readout::EveryStep},
-                                           ModelCase{"gru_lbr", Readout::LastStep}),
+                                           ModelCase{"gru_lbr", Readout::LastStep},
+                                           ModelCase{"mingru", Readout::LastStep},
+                                           ModelCase{"lstm_fgr", Readout::EveryStep}),
                          [](const ::testing::TestParamInfo<ModelCase>& param_info) {
                            return param_info.param.cell +
                                   (param_info.param.readout == Readout::LastStep ? "_last_step"
                                                                                  : "_every_step");
                          });
+
+// A projecting cell (P = 2 < H = 3) whose two directions are summed, with a learnt initial state.
+TEST(ModelOptions, ProjectionSumMergeAndLearntInitialStateMatchFiniteDifferences) {
+  const auto cell = test::builtin_plugins().make_cell("lstmp");
+  const auto backend = test::builtin_plugins().make_backend("naive", {});
+  for (const Readout readout : {Readout::LastStep, Readout::EveryStep}) {
+    Model<double> model(*cell, *backend,
+                        {.input = 3,
+                         .hidden = 3,
+                         .projection = 2,
+                         .layers = 2,
+                         .bidirectional = true,
+                         .merge = Merge::Sum,
+                         .learn_initial_state = true,
+                         .output = 2,
+                         .readout = readout});
+    EXPECT_EQ(model.top_width(), 2);
+    check_model(model, "lstmp, merge sum, learnt h0 and c0");
+  }
+}
+
+// Dropout between three stacked layers while training: the same masks in every pass (reseeded),
+// so the gradient is that of the masked network.
+TEST(ModelOptions, DropoutMatchesFiniteDifferencesOfTheMaskedNetwork) {
+  const auto cell = test::builtin_plugins().make_cell("gru");
+  const auto backend = test::builtin_plugins().make_backend("naive", {});
+  Model<double> model(*cell, *backend,
+                      {.input = 3,
+                       .hidden = 4,
+                       .layers = 3,
+                       .dropout = 0.4,
+                       .output = 2,
+                       .readout = Readout::EveryStep});
+  model.set_training(true);
+  check_model(model, "gru, dropout 0.4", [&] { model.seed_dropout(11); });
+}
+
+// Dropout only while training: a model not training computes the same outputs whatever its
+// dropout, and one training with p = 0.5 zeroes some of layer 1's outputs for layer 2.
+TEST(ModelOptions, DropoutActsOnlyWhileTraining) {
+  const auto cell = test::builtin_plugins().make_cell("lstm");
+  const auto backend = test::builtin_plugins().make_backend("naive", {});
+  const ModelShape shape{
+      .input = 2, .hidden = 5, .layers = 2, .output = 1, .readout = Readout::EveryStep};
+  ModelShape with_dropout = shape;
+  with_dropout.dropout = 0.5;
+  Model<double> plain(*cell, *backend, shape), dropped(*cell, *backend, with_dropout);
+  for (std::size_t i = 0; i < plain.weights().size(); ++i) {
+    plain.weights()[i] = dropped.weights()[i] = 0.05 * double(i % 11) - 0.25;
+  }
+  Matrix<double> x(6, 2);
+  for (std::size_t i = 0; i < x.size(); ++i) x.data()[i] = 0.1 * double(i) - 0.5;
+  auto outputs = [&](Model<double>& model) {
+    const auto z = model.forward(x.view(), 3, 2);
+    return std::vector<double>(z.data, z.data + z.rows * z.cols);
+  };
+  const auto reference = outputs(plain);
+  EXPECT_EQ(outputs(dropped), reference);
+  dropped.set_training(true);
+  dropped.seed_dropout(1);
+  EXPECT_NE(outputs(dropped), reference);
+}
 
 // The comparison the tests above rely on never passes a NaN gradient, nor one that is off.
 TEST(FiniteDifferenceComparison, FailsOnANaNOrAWrongGradient) {

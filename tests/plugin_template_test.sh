@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The plugin template as a plugin author uses it, outside the repository: install the harness,
-# copy plugins/template to a new folder, build it against the installed package, check it, run an
-# experiment naming its cell and backend. Then two broken copies: a wrong sign in one gradient term
+# copy plugins/template to a new folder, build it against the installed package, check it, run
+# experiments naming its cells and backend (mgu; mingru_g, a cell without W_h, beside lstm). Then two broken copies: a wrong sign in one gradient term
 # of the cell, and a GEMM that ignores beta; `harness check` must fail each, naming the culprit.
 #
 #   tests/plugin_template_test.sh BUILD_DIR SOURCE_DIR
@@ -34,8 +34,11 @@ build_copy mgu
 plugins=$work/mgu/build/plugins
 
 echo "== harness check passes it"
-"$harness" check "$plugins/mgu.so" "$plugins/blocked.so" | tee "$work/check.txt"
+"$harness" check "$plugins/mgu.so" "$plugins/mingru_g.so" "$plugins/blocked.so" |
+  tee "$work/check.txt"
 grep -q "^pass  *cell mgu on backend blocked" "$work/check.txt" || fail "mgu on blocked not checked"
+grep -q "^pass  *cell mingru_g  *gradients match finite differences" "$work/check.txt" ||
+  fail "mingru_g's gradients not checked"
 
 echo "== HARNESS_PLUGIN_PATH puts them next to the built-in plugins"
 HARNESS_PLUGIN_PATH=$plugins "$harness" plugins >"$work/plugins.txt"
@@ -51,6 +54,15 @@ run_json=$(find "$work/results" -name run.json)
 checksum=$(sha256sum "$plugins/mgu.so" | cut -d' ' -f1)
 grep -q "$checksum" "$run_json" || fail "run.json does not record mgu.so's checksum $checksum"
 grep -q '| mgu ' "$(dirname "$run_json")/summary.md" || fail "no mgu trial in the summary"
+
+echo "== the README's second example, a cell without W_h, runs beside lstm"
+"$harness" run "$work/mgu/mgu_vs_lstm.yaml" --plugin-dir "$plugins" --set 'tasks[0].T=10' \
+  --set training.steps=20 --set training.eval_every=10 --set 'models[0].cell=[mingru_g,lstm]' \
+  --out "$work/results_min" --store "$work/results.sqlite" --no-report >"$work/run_min.txt" 2>&1 ||
+  { cat "$work/run_min.txt"; fail "harness run with mingru_g exited $?"; }
+summary=$(find "$work/results_min" -name summary.md)
+grep -q '| mingru_g ' "$summary" && grep -q '| lstm ' "$summary" ||
+  fail "the summary lacks a mingru_g or an lstm trial"
 
 echo "== a wrong sign in one gradient term fails, naming the cell and the parameter"
 build_copy wrong_sign "sed -i 's/dh \* (n - h_prev)/dh * (h_prev - n)/' mgu.cpp"

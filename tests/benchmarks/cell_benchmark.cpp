@@ -87,7 +87,8 @@ void run(benchmark::State& state, const Benchmarked& b) {
   };
   pass();  // the layer sizes its buffers on its first pass: keep that out of the timing
   for (auto _ : state) pass();
-  const double flops = forward_flops(layer.spec().gates, shape) * (b.mode == Mode::Forward ? 1 : 3);
+  const double flops =
+      forward_flops(layer.layout().size(), shape) * (b.mode == Mode::Forward ? 1 : 3);
   state.counters["FLOP/s"] =
       benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["steps/s"] =

@@ -263,6 +263,8 @@ void Model<Scalar>::backward(ConstMatrixView<Scalar> d_outputs) {
   const int P = state_width(), steps = steps_, batch = batch_;
   const bool last_step = shape_.readout == Readout::LastStep;
   const ConstMatrixView<Scalar> y = last_step ? final_states_.view() : layer_outputs_.back().view();
+  // Zero states of every width needed below, made now: a later, wider request would move them.
+  zeros(batch, std::max(P, layers_.front()->cell_state_size()));
 
   // ∂W_y = dzᵀ·y, ∂b_y = Σ dz, ∂y = dz·W_y
   const NamedParameter& W_y = named_[named_.size() - 2];
