@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "experiment/known_names.hpp"
 #include "experiment/spec.hpp"
 #include "support/plugins.hpp"
 #include "tasks/adding.hpp"
@@ -211,6 +212,34 @@ TEST(SpecErrors, ValueGivenBySetNamesTheSet) {
             "--set training.steps: expected key.path=value, e.g. --set training.steps=500");
 }
 
+// Model keys that contradict the model: a projection for a cell that does not project (checked
+// by the cell itself, from the loaded plugins), dropout with one layer, a merge with one direction.
+TEST(SpecErrors, ModelOptionsTheModelCannotUse) {
+  const KnownNames known = known_names(test::builtin_plugins());
+  auto error = [&](const std::string& model) {
+    try {
+      parse_experiment("name: t\ntasks: [{kind: adding, T: 5}]\nmodels: [" + model + "]\n",
+                       "test.yaml", {}, known);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_EQ(error("{cell: lstm, hidden: 8, proj: 4}"),
+            "test.yaml:3:40: models[0].proj: cell lstm: the model asks for a projection to 4 units "
+            "(proj), but this cell's state has 8: it takes no projection; remove proj or choose a "
+            "cell that projects (lstmp)");
+  EXPECT_EQ(error("{cell: lstmp, hidden: 8, proj: 4}"), "(no error)");
+  EXPECT_EQ(error("{cell: gru, layers: 1, dropout: 0.2}"),
+            "test.yaml:3:42: models[0].dropout: dropout acts between stacked layers, and this "
+            "model has one; set layers: 2 or more, or remove dropout");
+  EXPECT_EQ(error("{cell: gru, layers: 2, dropout: 1}"),
+            "test.yaml:3:42: models[0].dropout: must be at least 0 and less than 1, found 1");
+  EXPECT_EQ(error("{cell: gru, merge: sum}"),
+            "test.yaml:3:29: models[0].merge: merge says how the two directions of a "
+            "bidirectional model combine; set bidirectional: true, or remove merge");
+}
+
 TEST(SpecErrors, InvalidYaml) {
   EXPECT_EQ(error_of("name: t\ntasks: [\n"),
             "test.yaml:3:1: not valid YAML: end of sequence flow not found");
@@ -280,10 +309,7 @@ namespace {
 
 // Every experiment shipped in experiments/ reads without error against the built-in plugins.
 TEST(ShippedExperiments, AllValidate) {
-  const auto& plugins = test::builtin_plugins();
-  KnownNames known;
-  for (const auto& c : plugins.cells()) known.cells.push_back(c.name);
-  for (const auto& b : plugins.backends()) known.backends.push_back(b.name);
+  const KnownNames known = known_names(test::builtin_plugins());
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(HARNESS_EXPERIMENTS_DIR)) {
     if (entry.path().extension() != ".yaml") continue;

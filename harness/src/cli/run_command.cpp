@@ -16,6 +16,7 @@
 #include "cli/command.hpp"
 #include "cli/plugin_options.hpp"
 #include "cli/progress.hpp"
+#include "experiment/known_names.hpp"
 #include "experiment/spec.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
@@ -175,9 +176,7 @@ int run_command(const std::vector<std::string>& args) {
   if (values["jobs"].as<int>() < 0) throw UsageError{"run: --jobs must be 0 (automatic) or more"};
 
   const Registry plugins = load_plugins(values);
-  KnownNames known;
-  for (const auto& c : plugins.cells()) known.cells.push_back(c.name);
-  for (const auto& b : plugins.backends()) known.backends.push_back(b.name);
+  const KnownNames known = known_names(plugins);
   const auto overrides = values.count("set") ? values["set"].as<std::vector<std::string>>()
                                              : std::vector<std::string>{};
   const ExperimentSpec spec =

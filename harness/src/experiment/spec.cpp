@@ -85,6 +85,12 @@ ModelSpec read_model(const MapReader& r, const KnownNames& known) {
   model.merge = s.choice("merge", model.merge, kMergeNames, "merge of the two directions");
   model.dropout = s.real("dropout", model.dropout, 0, true, 1);  // [0, 1): p of dropping a unit
   model.learn_initial_state = s.boolean("learn_initial_state", model.learn_initial_state);
+  if (known.cell_problem) {
+    if (const std::string problem = known.cell_problem(model.cell, model.hidden, model.proj);
+        !problem.empty()) {
+      r.fail_at(model.proj > 0 ? "proj" : "cell", fmt::format("cell {}: {}", model.cell, problem));
+    }
+  }
   if (model.dropout > 0 && model.layers == 1) {
     r.fail_at("dropout",
               "dropout acts between stacked layers, and this model has one; set layers: 2 or more, "

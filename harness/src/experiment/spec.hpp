@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -127,6 +128,8 @@ struct ExperimentSpec {
 struct KnownNames {
   std::vector<std::string> cells;
   std::vector<std::string> backends;
+  // When set: what is wrong with a cell at a model's shape (its `proj`), or "" when nothing.
+  std::function<std::string(const std::string& cell, int hidden, int proj)> cell_problem;
 };
 
 // Reads, validates and expands an experiment. `overrides` are "key.path=value" settings (--set)
