@@ -295,6 +295,40 @@ TEST_P(ForwardValuesTest, MatchesEquationsWorkedByHand) {
   }
 }
 
+// Saturated gates stay finite in float: pre-activations of ±400 and a carried cell state of ±5000
+// (what peepholes on a long-carried c produce) give finite states and gradients. The cells are
+// built with -ffast-math, under which an exp overflowing inside σ came out NaN.
+TEST_P(ForwardValuesTest, SaturatedGatesStayFinite) {
+  const std::string& name = GetParam();
+  const auto cell = builtin_plugins().make_cell(name);
+  const auto backend = builtin_plugins().make_backend("blas", {});
+  Layer<float> layer(*cell, *backend, 4, 8);
+  std::vector<float> arena(layer.layout().size()), gradient_arena(arena.size());
+  for (std::size_t k = 0; k < arena.size(); ++k) arena[k] = k % 3 == 0 ? 0.9f : -0.7f;
+  const int B = 3, T = 4, P = layer.output_size(), C = layer.cell_state_size();
+  std::vector<float> x(T * B * 4), h0(B * P, 0.5f), c0(B * C), dy(T * B * P, 1.0f), dh(B * P, 0.0f),
+      dc(B * C, 0.0f), dx(T * B * 4);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = i % 2 ? 400.0f : -400.0f;
+  for (std::size_t i = 0; i < c0.size(); ++i) c0[i] = i % 2 ? 5000.0f : -5000.0f;
+  const auto views = layer.layout().views(std::span<const float>(arena));
+  const std::vector<ConstMatrixView<float>> parameters(views.begin(), views.end());
+  layer.forward(parameters, ConstMatrixView<float>(x.data(), T * B, 4), T, {h0.data(), B, P},
+                {c0.data(), B, C});
+  const auto gradients = layer.layout().views(std::span<float>(gradient_arena));
+  layer.backward(parameters, gradients, ConstMatrixView<float>(x.data(), T * B, 4),
+                 {dy.data(), T * B, P}, {dh.data(), B, P}, {dc.data(), B, C},
+                 {dx.data(), T * B, 4});
+  const auto outputs = layer.outputs();
+  for (int r = 0; r < outputs.rows; ++r) {
+    for (int j = 0; j < outputs.cols; ++j) {
+      ASSERT_TRUE(std::isfinite(outputs(r, j))) << name << ": h row " << r << " unit " << j;
+    }
+  }
+  for (std::size_t k = 0; k < gradient_arena.size(); ++k) {
+    ASSERT_TRUE(std::isfinite(gradient_arena[k])) << name << ": gradient element " << k;
+  }
+}
+
 // Every cell a built-in plugin provides has its equations here.
 TEST(ForwardValues, EveryBuiltInCellHasItsEquationsWrittenOut) {
   for (const auto& name : all_cell_names()) {
