@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "results/summary.hpp"
 #include "run/runner.hpp"
@@ -103,6 +104,38 @@ TEST_F(Runner, SummaryRowsNameTheirLearningRateAndOptimizer) {
   EXPECT_NE(markdown.find("| 0     | sgd       | 0.01          |"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("| 3     | adam      | 0.001         |"), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("Every trial: task: adding, T: 8,"), std::string::npos) << markdown;
+}
+
+// Trials that differ only in their repeat make one row: the median and range of the completed
+// ones' loss, and how many completed. Without repeats there is nothing to say.
+TEST(RepeatsSummary, MedianAndRangeOverTheCompletedRepeats) {
+  SummaryTable table;
+  for (const auto& [name, path, from_spec] :
+       std::vector<std::tuple<std::string, std::string, bool>>{{"trial", "trial", false},
+                                                               {"task", "task.kind", true},
+                                                               {"cell", "model.cell", true},
+                                                               {"repeat", "repeat", true},
+                                                               {"status", "status", false},
+                                                               {"loss", "loss", false}}) {
+    table.columns.push_back({.name = name, .path = path, .from_spec = from_spec});
+  }
+  table.rows = {{"0", "adding", "lstm", "0", "complete", "0.1"},
+                {"1", "adding", "lstm", "1", "complete", "0.3"},
+                {"2", "adding", "lstm", "2", "diverged", "-"},
+                {"3", "adding", "gru", "0", "complete", "0.2"},
+                {"4", "adding", "gru", "1", "complete", "0.4"}};
+  const std::string markdown = repeats_markdown(table);
+  EXPECT_NE(markdown.find("| cell | repeats | complete | loss median | loss min | loss max |"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("| lstm | 3       | 2        | 0.2         | 0.1      | 0.3      |"),
+            std::string::npos)
+      << markdown;
+  EXPECT_NE(markdown.find("| gru  | 2       | 2        | 0.3         | 0.2      | 0.4      |"),
+            std::string::npos)
+      << markdown;
+  table.rows.resize(1);
+  EXPECT_EQ(repeats_markdown(table), "");
 }
 
 TEST_F(Runner, ExportsAgreeWithTheStore) {

@@ -200,6 +200,9 @@ int run_command(const std::vector<std::string>& args) {
 
   const SummaryTable table = summarize(outcome.run);
   fmt::print("\n{}\n", summary_markdown(table, run_options.columns));
+  if (const std::string repeats = repeats_markdown(table); !repeats.empty()) {
+    fmt::print("Across repeats:\n\n{}\n", repeats);
+  }
   fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", outcome.run.run_id,
              outcome.run.status, outcome.run.trials.size(), spec.trials.size(),
              outcome.folder.string(), run_options.store.string());

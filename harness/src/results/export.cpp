@@ -131,10 +131,12 @@ void export_run(const RunRecord& run, const fs::path& folder, const fs::path& st
   fs::create_directories(folder);
   const SummaryTable table = summarize(run);
   const TrialKeys keys(table);
+  const std::string repeats = repeats_markdown(table);
   write_file_atomically(
       folder / "summary.md",
-      fmt::format("# {} — run {} ({})\n\n{}\n{}", run.experiment, run.run_id, run.status,
-                  summary_markdown(table, columns), summary_legend(table, columns)));
+      fmt::format("# {} — run {} ({})\n\n{}\n{}{}", run.experiment, run.run_id, run.status,
+                  summary_markdown(table, columns), summary_legend(table, columns),
+                  repeats.empty() ? "" : "\n## Across repeats\n\n" + repeats));
   write_file_atomically(folder / "summary.csv", summary_csv(table));
   write_file_atomically(folder / "curves.csv", curves_csv(run, keys));
   write_file_atomically(folder / "grad_profile.csv", grad_profile_csv(run, keys));

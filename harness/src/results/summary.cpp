@@ -11,6 +11,7 @@
 
 #include "experiment/yaml_reader.hpp"
 #include "results/metric_names.hpp"
+#include "statistics.hpp"
 
 namespace harness {
 
@@ -379,6 +380,59 @@ std::string summary_markdown(const SummaryTable& table, const std::vector<std::s
   for (const auto& s : summary_sections(table, names)) {
     out += s.heading.empty() ? section_markdown(s)
                              : fmt::format("### {}\n\n{}\n", s.heading, section_markdown(s));
+  }
+  return out;
+}
+
+std::string repeats_markdown(const SummaryTable& table) {
+  const std::size_t status = *table.find("status"), loss = *table.find("loss");
+  const auto repeat = table.find("repeat");
+  std::string out;
+  for (const auto& [kind, part] : by_task_kind(table)) {
+    // The spec keys that vary within the kind, but for the repeat, say which group a trial is in.
+    std::vector<std::size_t> keys;
+    for (std::size_t c = 0; c < part.columns.size(); ++c) {
+      if (!part.columns[c].from_spec || (repeat && c == *repeat)) continue;
+      const auto differs = [&](const auto& row) { return row[c] != part.rows.front()[c]; };
+      if (std::any_of(part.rows.begin(), part.rows.end(), differs)) keys.push_back(c);
+    }
+    std::vector<std::vector<std::string>> group_keys;
+    std::vector<std::vector<const std::vector<std::string>*>> groups;
+    for (const auto& row : part.rows) {
+      std::vector<std::string> values;
+      for (std::size_t c : keys) values.push_back(row[c]);
+      auto at = std::find(group_keys.begin(), group_keys.end(), values);
+      if (at == group_keys.end()) {
+        group_keys.push_back(values);
+        groups.emplace_back();
+        at = group_keys.end() - 1;
+      }
+      groups[at - group_keys.begin()].push_back(&row);
+    }
+    if (groups.size() == part.rows.size()) continue;  // nothing repeated
+    SummarySection section{.heading = kind};
+    for (std::size_t c : keys) section.columns.push_back(part.columns[c].name);
+    for (const char* name : {"repeats", "complete", "loss median", "loss min", "loss max"}) {
+      section.columns.push_back(name);
+    }
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      std::vector<double> losses;
+      for (const auto* row : groups[g]) {
+        if ((*row)[status] == "complete") losses.push_back(std::stod((*row)[loss]));
+      }
+      auto& cells = section.rows.emplace_back(group_keys[g]);
+      cells.push_back(std::to_string(groups[g].size()));
+      cells.push_back(std::to_string(losses.size()));
+      if (losses.empty()) {
+        cells.insert(cells.end(), {"-", "-", "-"});
+      } else {
+        cells.push_back(fmt::format("{:.4g}", median(losses)));
+        cells.push_back(fmt::format("{:.4g}", *std::min_element(losses.begin(), losses.end())));
+        cells.push_back(fmt::format("{:.4g}", *std::max_element(losses.begin(), losses.end())));
+      }
+    }
+    out += kind.empty() ? section_markdown(section)
+                        : fmt::format("### {}\n\n{}\n", kind, section_markdown(section));
   }
   return out;
 }

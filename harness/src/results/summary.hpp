@@ -73,6 +73,11 @@ std::string section_markdown(const SummarySection& section);
 // for each trial that did not complete.
 std::string summary_markdown(const SummaryTable& table, const std::vector<std::string>& columns);
 
+// Per task kind, the trials that differ only in their repeat (seed), one row each: the keys that
+// vary, how many repeats completed, and the median, lowest and highest held-out loss over the
+// completed ones. "" when no trial was repeated.
+std::string repeats_markdown(const SummaryTable& table);
+
 // What each result column summary_markdown shows means, one "- name: meaning" line each.
 std::string summary_legend(const SummaryTable& table, const std::vector<std::string>& columns);
 
