@@ -51,7 +51,7 @@ class LstmLayerNorm final : public harness::CellFor<LstmLayerNorm> {
                                  {"gamma_c", 1, H, Init::Ones},
                                  {"beta_c", 1, H, Init::Zeros}},
             .workspace_width = kRhoColumn * H + kGates + 1,
-            .scratch_width = kGates * H,  // dã·γ per gate in backward
+            .scratch_width = kGates * H,  // dã per gate in backward
             .recurrent_blocks = {{.first_gate = 0, .gate_count = kGates}}};
   }
 
@@ -70,14 +70,18 @@ class LstmLayerNorm final : public harness::CellFor<LstmLayerNorm> {
     for (int r = 0; r < s.h.rows; ++r) {
       Scalar* rho = keep.row(r, kRhoColumn);
       for (int k = 0; k < kGates; ++k) {
-        Scalar* a_hat = keep.row(r, kNormalised + k);
-        rho[k] = normalise(a.row(r, k), H, a_hat);
-        Scalar* __restrict out = keep.row(r, kActivation + k);
-        const Scalar* __restrict g_k = gamma + k * H;
-        const Scalar* __restrict b_k = beta + k * H;
-        for (int j = 0; j < H; ++j) {
-          const Scalar pre = g_k[j] * a_hat[j] + b_k[j];
-          out[j] = k == kG ? std::tanh(pre) : sigmoid(pre);
+        // â_k and the gate's activation of γ_k ⊙ â_k + β_k, in one pass after the moments
+        const Scalar* __restrict a_k = a.row(r, k);
+        const auto [mean, rho_k] = moments(a_k, H);
+        rho[k] = rho_k;
+        if (k == kG) {
+          normalise_and_activate(a_k, mean, rho_k, gamma + k * H, beta + k * H, H,
+                                 keep.row(r, kNormalised + k), keep.row(r, kActivation + k),
+                                 [](Scalar x) { return std::tanh(x); });
+        } else {
+          normalise_and_activate(a_k, mean, rho_k, gamma + k * H, beta + k * H, H,
+                                 keep.row(r, kNormalised + k), keep.row(r, kActivation + k),
+                                 [](Scalar x) { return sigmoid(x); });
         }
       }
       const Scalar* __restrict i = keep.row(r, kActivation + kI);
@@ -86,15 +90,32 @@ class LstmLayerNorm final : public harness::CellFor<LstmLayerNorm> {
       const Scalar* __restrict o = keep.row(r, kActivation + kO);
       const Scalar* __restrict c_prev = s.c_prev.row(r);
       Scalar* __restrict c = s.c.row(r);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) c[j] = f[j] * c_prev[j] + i[j] * g[j];
+      // h = o ⊙ tanh(γ_c ⊙ ĉ + β_c), keeping ĉ and τ
+      const auto [mean_c, rho_c] = moments(static_cast<const Scalar*>(c), H);
+      rho[kGates] = rho_c;
       Scalar* __restrict c_hat = keep.row(r, kCHat);
-      rho[kGates] = normalise(static_cast<const Scalar*>(c), H, c_hat);
       Scalar* __restrict tau = keep.row(r, kTau);
       Scalar* __restrict h = s.h.row(r);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
+        c_hat[j] = (c[j] - mean_c) * rho_c;
         tau[j] = std::tanh(gamma_c[j] * c_hat[j] + beta_c[j]);
         h[j] = o[j] * tau[j];
       }
+    }
+  }
+
+  template <class Scalar, class Activation>
+  static void normalise_and_activate(const Scalar* __restrict a, Scalar mean, Scalar rho,
+                                     const Scalar* __restrict gamma, const Scalar* __restrict beta,
+                                     int H, Scalar* __restrict a_hat, Scalar* __restrict out,
+                                     Activation activation) {
+#pragma GCC ivdep
+    for (int j = 0; j < H; ++j) {
+      a_hat[j] = (a[j] - mean) * rho;
+      out[j] = activation(gamma[j] * a_hat[j] + beta[j]);
     }
   }
 
@@ -117,24 +138,23 @@ class LstmLayerNorm final : public harness::CellFor<LstmLayerNorm> {
       const Scalar* __restrict f = keep.row(r, kActivation + kF);
       const Scalar* __restrict g = keep.row(r, kActivation + kG);
       const Scalar* __restrict o = keep.row(r, kActivation + kO);
-      const Scalar* __restrict c_hat = keep.row(r, kCHat);
       const Scalar* __restrict tau = keep.row(r, kTau);
       const Scalar* __restrict c_prev = s.c_prev.row(r);
       const Scalar* __restrict dh = s.dh.row(r);
       const Scalar* __restrict dc_next = s.dc.row(r);
       Scalar* __restrict dc_prev = s.dc_prev.row(r);
-      Scalar* __restrict d_pre = scaled.row(r, 0);  // dã per gate, then dã·γ
-      // h = o ⊙ τ: dã_o, and dã_c ⊙ γ_c (into the o block of da for now)
-      Scalar* d_c_tilde = da.row(r, kO);
+      Scalar* __restrict d_pre = scaled.row(r, 0);  // dã per gate
+      // h = o ⊙ τ: dã_o, and dã_c (in the o block of da until the gates need it)
+      Scalar* __restrict d_c_tilde = da.row(r, kO);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
         d_pre[kO * H + j] = dh[j] * tau[j] * sigmoid_grad(o[j]);
-        const Scalar d_tilde = dh[j] * o[j] * tanh_grad(tau[j]);
-        d_gamma_c[j] += d_tilde * c_hat[j];
-        d_beta_c[j] += d_tilde;
-        d_c_tilde[j] = d_tilde * gamma_c[j];
+        d_c_tilde[j] = dh[j] * o[j] * tanh_grad(tau[j]);
       }
-      Scalar* dc = da.row(r, kI);  // dc, through LN, into the i block for now
-      normalise_backward(static_cast<const Scalar*>(d_c_tilde), c_hat, rho[kGates], H, dc);
+      Scalar* __restrict dc = da.row(r, kI);  // dc through LN, in the i block for now
+      gain_shift_normalise_backward(d_c_tilde, keep.row(r, kCHat), gamma_c, rho[kGates], H,
+                                    d_gamma_c, d_beta_c, dc);
+#pragma GCC ivdep
       for (int j = 0; j < H; ++j) {
         const Scalar d_c = dc[j] + dc_next[j];
         d_pre[kF * H + j] = d_c * c_prev[j] * sigmoid_grad(f[j]);
@@ -144,14 +164,8 @@ class LstmLayerNorm final : public harness::CellFor<LstmLayerNorm> {
       }
       // ã_k = γ_k ⊙ â_k + β_k, â_k = LN(a_k)
       for (int k = 0; k < kGates; ++k) {
-        const Scalar* __restrict a_hat = keep.row(r, kNormalised + k);
-        Scalar* __restrict d = d_pre + k * H;
-        for (int j = 0; j < H; ++j) {
-          d_gamma[k * H + j] += d[j] * a_hat[j];
-          d_beta[k * H + j] += d[j];
-          d[j] *= gamma[k * H + j];
-        }
-        normalise_backward(static_cast<const Scalar*>(d), a_hat, rho[k], H, da.row(r, k));
+        gain_shift_normalise_backward(d_pre + k * H, keep.row(r, kNormalised + k), gamma + k * H,
+                                      rho[k], H, d_gamma + k * H, d_beta + k * H, da.row(r, k));
       }
     }
     s.backend.gemm(Transpose::No, harness::ConstMatrixView<Scalar>(s.d_gates_x), Transpose::No,
