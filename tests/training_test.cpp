@@ -161,5 +161,42 @@ TEST_F(Initialisation, GlorotLimitsAndUniformScale) {
   }
 }
 
+// Extra parameters start as the cell declares: IndRNN's u by init.diagonal (U(0, 1); U(0, 2^(1/T)),
+// with T = 10 here the same draws times 2^0.1; or 1), lstm_ln's gains at 1 and its shift β like b
+// (forget_bias in the f block).
+TEST_F(Initialisation, ExtraParametersAsTheCellDeclares) {
+  auto u_of = [&](DiagonalInit diagonal) {
+    const auto model = make_model({.diagonal = diagonal}, "indrnn");
+    std::vector<float> u;
+    for (const auto& p : model.parameters()) {
+      if (p.name.ends_with(".u")) {
+        u.insert(u.end(), model.weights().begin() + p.offset,
+                 model.weights().begin() + p.offset + p.size());
+      }
+    }
+    return u;
+  };
+  const auto uniform = u_of(DiagonalInit::Uniform), bounded = u_of(DiagonalInit::Bounded),
+             one = u_of(DiagonalInit::One);
+  ASSERT_EQ(uniform.size(), 2u * kHidden);
+  for (std::size_t i = 0; i < uniform.size(); ++i) {
+    EXPECT_GT(uniform[i], 0.0f);
+    EXPECT_LT(uniform[i], 1.0f);
+    EXPECT_NEAR(bounded[i], uniform[i] * std::pow(2.0, 0.1), 1e-6) << i;
+    EXPECT_EQ(one[i], 1.0f);
+  }
+  const auto model = make_model({.forget_bias = 2.0}, "lstm_ln");
+  for (const auto& p : model.parameters()) {
+    const float* w = model.weights().data() + p.offset;
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      if (p.name.ends_with(".gamma") || p.name.ends_with(".gamma_c"))
+        EXPECT_EQ(w[i], 1.0f) << p.name;
+      if (p.name.ends_with(".beta")) {
+        EXPECT_EQ(w[i], i / kHidden == 1 ? 2.0f : 0.0f) << p.name << "[" << i << "]";  // i f g o
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace harness
