@@ -189,8 +189,9 @@ TEST_F(Initialisation, ExtraParametersAsTheCellDeclares) {
   for (const auto& p : model.parameters()) {
     const float* w = model.weights().data() + p.offset;
     for (std::size_t i = 0; i < p.size(); ++i) {
-      if (p.name.ends_with(".gamma") || p.name.ends_with(".gamma_c"))
+      if (p.name.ends_with(".gamma") || p.name.ends_with(".gamma_c")) {
         EXPECT_EQ(w[i], 1.0f) << p.name;
+      }
       if (p.name.ends_with(".beta")) {
         EXPECT_EQ(w[i], i / kHidden == 1 ? 2.0f : 0.0f) << p.name << "[" << i << "]";  // i f g o
       }
