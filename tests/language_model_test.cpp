@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 
+#include "experiment/known_names.hpp"
 #include "experiment/spec.hpp"
 #include "language/generation.hpp"
 #include "language/trained_model.hpp"
@@ -122,9 +123,7 @@ class LanguageModelRun : public ::testing::Test {
     test::write_small_text(folder_ / "text.txt");
   }
   static TrialSpec spec(const std::string& extra = "") {
-    KnownNames known;
-    for (const auto& c : test::builtin_plugins().cells()) known.cells.push_back(c.name);
-    for (const auto& b : test::builtin_plugins().backends()) known.backends.push_back(b.name);
+    const KnownNames known = known_names(test::builtin_plugins());
     return parse_experiment(
                "name: lm\ntasks: [{kind: lm, corpus: text.txt, T: 20" + extra +
                    "}]\nmodels: [{cell: lstm, hidden: 16}]\ntraining: {optimizer: adam, "

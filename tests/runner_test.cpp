@@ -10,6 +10,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "experiment/known_names.hpp"
 #include "results/summary.hpp"
 #include "run/runner.hpp"
 #include "support/files.hpp"
@@ -31,13 +32,6 @@ training:
   steps: 20
   eval_every: 10
 )";
-
-KnownNames builtin_names() {
-  KnownNames known;
-  for (const auto& c : test::builtin_plugins().cells()) known.cells.push_back(c.name);
-  for (const auto& b : test::builtin_plugins().backends()) known.backends.push_back(b.name);
-  return known;
-}
 
 // A CSV file without quoted fields, as rows of column → value.
 std::vector<std::map<std::string, std::string>> read_csv(const fs::path& file) {
@@ -80,7 +74,8 @@ class Runner : public ::testing::Test {
  protected:
   void SetUp() override {
     folder_ = test::scratch_folder("runner_test");
-    const auto spec = parse_experiment(kGrid, "grid.yaml", {}, builtin_names());
+    const auto spec =
+        parse_experiment(kGrid, "grid.yaml", {}, known_names(test::builtin_plugins()));
     RunObserver quiet;
     std::atomic<bool> stop{false};
     outcome_ =

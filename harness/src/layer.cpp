@@ -6,15 +6,6 @@
 
 namespace harness {
 
-namespace {
-
-template <class Scalar>
-void copy_rows(ConstMatrixView<Scalar> from, MatrixView<Scalar> to) {
-  for (int r = 0; r < from.rows; ++r) std::copy_n(from.row(r), from.cols, to.row(r));
-}
-
-}  // namespace
-
 template <class Scalar>
 Layer<Scalar>::Layer(const Cell& cell, const Backend& backend, const CellShape& shape)
     : cell_(cell),

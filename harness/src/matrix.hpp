@@ -1,6 +1,7 @@
 // An owned, row-major matrix: the harness side of the SDK's non-owning views.
 #pragma once
 
+#include <algorithm>
 #include <harness/tensor.hpp>
 #include <vector>
 
@@ -37,5 +38,11 @@ class Matrix {
   int cols_ = 0;
   std::vector<Scalar> data_;
 };
+
+// Copies `from` into `to`, of the same shape; either may be a block of a wider matrix.
+template <class Scalar>
+void copy_rows(ConstMatrixView<Scalar> from, MatrixView<Scalar> to) {
+  for (int r = 0; r < from.rows; ++r) std::copy_n(from.row(r), from.cols, to.row(r));
+}
 
 }  // namespace harness

@@ -20,11 +20,6 @@ void reverse_time(ConstMatrixView<Scalar> from, MatrixView<Scalar> to, int steps
   }
 }
 
-template <class Scalar>
-void copy_rows(ConstMatrixView<Scalar> from, MatrixView<Scalar> to) {
-  for (int r = 0; r < from.rows; ++r) std::copy_n(from.row(r), from.cols, to.row(r));
-}
-
 // Adds `from` (T·B, C) into `to`, time-reversed when `reversed`.
 template <class Scalar>
 void add_sequence(ConstMatrixView<Scalar> from, MatrixView<Scalar> to, int steps, int batch,
@@ -120,7 +115,7 @@ RecurrentState<Scalar> Model<Scalar>::final_state() const {
     const Layer<Scalar>& layer = *layers_[l * stack_[l].size()];
     auto copy = [&](ConstMatrixView<Scalar> from) {
       Matrix<Scalar> to(from.rows, from.cols);
-      for (int r = 0; r < from.rows; ++r) std::copy_n(from.row(r), from.cols, to.view().row(r));
+      copy_rows(from, to.view());
       return to;
     };
     state.h.push_back(copy(layer.final_hidden()));
