@@ -50,18 +50,29 @@ int check_command(const std::vector<std::string>& args) {
       "odd shapes, padded views); slices; parallel_for; gemm called concurrently; every loaded\n"
       "cell on it against naive. Shapes include batch 1, hidden 1, T = 1 and widths that are\n"
       "not multiples of the vector width. A cell that fails its spec or step checks, or a\n"
-      "backend that fails gemm, is not checked further (it could corrupt the layer's buffers).\n\n"
+      "backend that fails gemm, is not checked further (it could corrupt the layer's buffers).\n"
+      "Each check runs in a child process: a crash, an abort, an exit or a hang past --timeout\n"
+      "fails that check, with the signal and what it was doing, and the other checks still run.\n\n"
       "Exit code: 0 when every check passes, 1 when any fails, 2 when a plugin cannot be loaded."
       "\n\nOptions");
   options.add_options()("help,h", "show this help")(
       "plugin", po::value<std::vector<std::string>>()->value_name("PLUGIN.so"),
-      "a plugin file to check (positional; may be repeated)");
+      "a plugin file to check (positional; may be repeated)")(
+      "timeout", po::value<int>()->default_value(900)->value_name("SECONDS"),
+      "fail a check that runs longer than this")(
+      "in-process",
+      "run the checks in this process (for a debugger): a crash then ends the harness");
   options.add(plugin_options());
   po::positional_options_description positional;
   positional.add("plugin", -1);
   const auto parsed = parse_arguments(args, options, positional);
   if (!parsed) return kExitOk;
   const po::variables_map& values = *parsed;
+
+  const int timeout = values["timeout"].as<int>();
+  if (timeout <= 0) throw UsageError(fmt::format("--timeout must be positive, not {}", timeout));
+  const conformance::SuiteOptions suite_options{.isolate = values.count("in-process") == 0,
+                                                .timeout = std::chrono::seconds(timeout)};
 
   std::vector<fs::path> files;
   if (values.count("plugin")) {
@@ -85,19 +96,20 @@ int check_command(const std::vector<std::string>& args) {
              kCheckWidth, "covers");
   int checks = 0;
   std::vector<std::string> failed;
-  conformance::run_suite(registry, subjects, [&](const conformance::CheckResult& result) {
-    ++checks;
-    fmt::print("{:<6}  {:<{}}  {:<{}}  {}\n", result.passed() ? "pass" : "FAIL", result.subject,
-               subject_width, result.check, kCheckWidth, result.scope);
-    for (std::size_t i = 0; i < std::min(kFailuresShown, result.failures.size()); ++i) {
-      fmt::print("        {}, {}: {}\n", result.subject, result.check, result.failures[i]);
-    }
-    if (result.failures.size() > kFailuresShown) {
-      fmt::print("        … and {} more\n", result.failures.size() - kFailuresShown);
-    }
-    if (!result.passed()) failed.push_back(result.subject + ": " + result.check);
-    std::fflush(stdout);
-  });
+  conformance::run_suite(
+      registry, subjects, suite_options, [&](const conformance::CheckResult& result) {
+        ++checks;
+        fmt::print("{:<6}  {:<{}}  {:<{}}  {}\n", result.passed() ? "pass" : "FAIL", result.subject,
+                   subject_width, result.check, kCheckWidth, result.scope);
+        for (std::size_t i = 0; i < std::min(kFailuresShown, result.failures.size()); ++i) {
+          fmt::print("        {}, {}: {}\n", result.subject, result.check, result.failures[i]);
+        }
+        if (result.failures.size() > kFailuresShown) {
+          fmt::print("        … and {} more\n", result.failures.size() - kFailuresShown);
+        }
+        if (!result.passed()) failed.push_back(result.subject + ": " + result.check);
+        std::fflush(stdout);
+      });
 
   if (failed.empty()) {
     fmt::print("\nAll {} checks passed.\n", checks);

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "conformance/guarded_matrix.hpp"
+#include "process/child_process.hpp"
 
 namespace harness::conformance {
 
@@ -84,6 +85,7 @@ std::string gemm_case_error(const Backend& backend, const Backend& reference, Tr
   auto expected = in_double(c, "C");
   reference.gemm(ta, in_double(a, "A").view(), tb, in_double(b, "B").view(), scaling.alpha,
                  scaling.beta, expected.view());
+  process::note_activity(fmt::format("the gemm with m={} n={} k={}", s.m, s.n, s.k));
   backend.gemm(ta, a.view(), tb, b.view(), static_cast<Scalar>(scaling.alpha),
                static_cast<Scalar>(scaling.beta), c.view());
 

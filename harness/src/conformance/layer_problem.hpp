@@ -10,6 +10,7 @@
 
 #include "layer.hpp"
 #include "matrix.hpp"
+#include "process/child_process.hpp"
 
 namespace harness::conformance {
 
@@ -24,6 +25,11 @@ struct Shape {
 inline std::string describe(const Shape& s) {
   return "X=" + std::to_string(s.input) + " H=" + std::to_string(s.hidden) +
          " B=" + std::to_string(s.batch) + " T=" + std::to_string(s.steps);
+}
+
+template <class Scalar>
+const char* precision_name() {
+  return sizeof(Scalar) == sizeof(float) ? "float" : "double";
 }
 
 template <class Scalar>
@@ -61,6 +67,7 @@ struct LayerProblem {
 template <class Scalar>
 double loss(Layer<Scalar>& layer, const LayerProblem<Scalar>& p) {
   const auto views = p.parameter_views(layer.layout());
+  process::note_activity("the forward at " + describe(p.shape) + ", " + precision_name<Scalar>());
   layer.forward(views, p.x.view(), p.shape.steps, p.h0.view(), p.c0.view());
   auto dot = [](ConstMatrixView<Scalar> a, ConstMatrixView<Scalar> w) {
     double sum = 0;
@@ -89,6 +96,7 @@ Gradients<Scalar> gradients(Layer<Scalar>& layer, const LayerProblem<Scalar>& p)
   loss(layer, p);
   const auto views = p.parameter_views(layout);
   const auto grad_views = layout.views(std::span<Scalar>(g.parameters));
+  process::note_activity("the backward at " + describe(p.shape) + ", " + precision_name<Scalar>());
   layer.backward(views, grad_views, p.x.view(), p.w_y.view(), p.w_h.view(), p.w_c.view(),
                  g.x.view());
   auto copy = [](ConstMatrixView<Scalar> from, Matrix<Scalar>& to) {

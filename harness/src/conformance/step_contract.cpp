@@ -9,6 +9,7 @@
 #include "conformance/check_result.hpp"
 #include "conformance/guarded_matrix.hpp"
 #include "parameters.hpp"
+#include "process/child_process.hpp"
 
 namespace harness::conformance {
 
@@ -69,6 +70,7 @@ std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, i
 
   const CellWeights<Scalar> weights =
       layout.cell_weights(std::span<const ConstMatrixView<Scalar>>(parameter_views));
+  process::note_activity("the forward step at " + where);
   cell.forward(ForwardStep<Scalar>{backend, weights, gates.view(), h_prev.view(), state(c_prev),
                                    h.view(), state(c), workspace.view(), scratch.view()});
   expect_written("forward", h);
@@ -78,6 +80,7 @@ std::vector<std::string> step_errors(const Cell& cell, const Backend& backend, i
 
   const MatrixView<Scalar> recurrent_gradient =
       spec.separate_recurrent_gradient ? d_gates_h.view() : d_gates_x.view();
+  process::note_activity("the backward step at " + where);
   cell.backward(BackwardStep<Scalar>{backend, weights, h_prev.view(), state(c_prev), h.view(),
                                      state(c), workspace.view(), dh.view(), state(dc),
                                      d_gates_x.view(), recurrent_gradient, dh_prev.view(),

@@ -9,6 +9,7 @@
 #include "conformance/gradient_check.hpp"
 #include "conformance/layer_checks.hpp"
 #include "conformance/step_contract.hpp"
+#include "process/child_process.hpp"
 
 namespace harness::conformance {
 
@@ -24,14 +25,38 @@ const Shape kGradientShapes[] = {Shape{},  // the first also requires every tens
                                  {.input = 1, .hidden = 1, .batch = 1, .steps = 1},
                                  {.input = 5, .hidden = 7, .batch = 3, .steps = 3}};
 
-// Runs one check; an exception escaping plugin code is a failure of that check.
-CheckResult run_check(std::string subject, std::string check, std::string scope,
-                      const std::function<std::vector<std::string>()>& errors) {
+constexpr char kFailureMessage = 'F';
+
+std::string exception_failure(std::string_view what) {
+  return fmt::format("threw an exception: {}", what);
+}
+
+// Runs one check, in a child process when isolated; an exception escaping plugin code, a crash
+// or a hang is a failure of that check.
+CheckResult run_one_check(const SuiteOptions& options, std::string subject, std::string check,
+                          std::string scope,
+                          const std::function<std::vector<std::string>()>& errors) {
   CheckResult result{std::move(subject), std::move(check), std::move(scope), {}};
-  try {
-    result.failures = errors();
-  } catch (const std::exception& error) {
-    result.failures.push_back(fmt::format("threw an exception: {}", error.what()));
+  if (!options.isolate) {
+    try {
+      result.failures = errors();
+    } catch (const std::exception& error) {
+      result.failures.push_back(exception_failure(error.what()));
+    }
+    return result;
+  }
+  const auto end = process::run_in_child(
+      [&](const process::Channel& channel) {
+        for (const auto& failure : errors()) channel.send(kFailureMessage, failure);
+      },
+      [&](const process::Message& message) {
+        result.failures.push_back(message.kind == process::kExceptionMessage
+                                      ? exception_failure(message.payload)
+                                      : message.payload);
+      },
+      {.timeout = options.timeout});
+  if (!end.finished) {
+    result.failures.push_back(end.describe());
   }
   return result;
 }
@@ -42,8 +67,12 @@ bool contains(const std::vector<std::string>& names, const std::string& name) {
 
 }  // namespace
 
-void run_suite(const Registry& plugins, const Subjects& subjects,
+void run_suite(const Registry& plugins, const Subjects& subjects, const SuiteOptions& options,
                const std::function<void(const CheckResult&)>& report) {
+  const auto run_check = [&](std::string subject, std::string check, std::string scope,
+                             const std::function<std::vector<std::string>()>& errors) {
+    return run_one_check(options, std::move(subject), std::move(check), std::move(scope), errors);
+  };
   const auto reference = plugins.make_backend(kReference, {});
   // The cells and backends under test that are safe to run in a layer.
   std::vector<std::string> consistent_cells, sound_backends;
@@ -85,25 +114,26 @@ void run_suite(const Registry& plugins, const Subjects& subjects,
 
   for (const auto& name : subjects.backends) {
     const std::string subject = "backend " + name;
-    const auto backend = plugins.make_backend(name, {.threads = 2});
+    // Made where it is used: a backend may start threads, which a later fork would not carry.
+    const auto backend = [&] { return plugins.make_backend(name, {.threads = 2}); };
     const char* gemm_scope = "4 transpositions × 8 shapes × 4 alpha, beta";
     const auto gemm_float = run_check(subject, "gemm in float matches naive", gemm_scope,
-                                      [&] { return gemm_errors<float>(*backend, *reference); });
+                                      [&] { return gemm_errors<float>(*backend(), *reference); });
     report(gemm_float);
     const auto gemm_double = run_check(subject, "gemm in double matches naive", gemm_scope,
-                                       [&] { return gemm_errors<double>(*backend, *reference); });
+                                       [&] { return gemm_errors<double>(*backend(), *reference); });
     report(gemm_double);
     report(run_check(subject, "slices cover the batch, whatever the threads", "12 batch sizes",
                      [&] { return slices_errors(plugins, name); }));
     report(run_check(subject, "parallel_for runs every task once", "5 task counts",
-                     [&] { return parallel_for_errors(*backend); }));
+                     [&] { return parallel_for_errors(*backend()); }));
     // A wrong gemm would fail every check built on it, and one writing outside C would corrupt
     // a layer's buffers: the rest needs a correct gemm.
     if (!gemm_float.passed() || !gemm_double.passed()) continue;
     sound_backends.push_back(name);
     report(run_check(subject, "gemm is safe on disjoint outputs concurrently",
                      "4 threads; inside parallel_for",
-                     [&] { return concurrency_errors(*backend, *reference); }));
+                     [&] { return concurrency_errors(*backend(), *reference); }));
   }
 
   // Every cell with every backend where either is under test.

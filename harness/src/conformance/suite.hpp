@@ -2,6 +2,7 @@
 // before its results can be trusted, run against the naive reference backend.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,9 +19,16 @@ struct Subjects {
   std::vector<std::string> backends;
 };
 
+struct SuiteOptions {
+  // Each check runs in a child process, so that a crash, an abort or a hang in plugin code fails
+  // that check (with the signal and what the check was doing) and the others still run.
+  bool isolate = true;
+  std::chrono::seconds timeout{900};  // per check, when isolated
+};
+
 // Runs every check, calling `report` as each one completes. Throws PluginError when the naive
 // reference backend is not loaded.
-void run_suite(const Registry& plugins, const Subjects& subjects,
+void run_suite(const Registry& plugins, const Subjects& subjects, const SuiteOptions& options,
                const std::function<void(const CheckResult&)>& report);
 
 }  // namespace harness::conformance

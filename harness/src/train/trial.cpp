@@ -7,6 +7,7 @@
 #include "language/generation.hpp"
 #include "model/checkpoint.hpp"
 #include "model/model.hpp"
+#include "process/child_process.hpp"
 #include "tasks/task.hpp"
 #include "text/corpus.hpp"
 #include "train/clipping.hpp"
@@ -134,6 +135,7 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
   result.parameter_count = model.weights().size();
   result.chance_loss = task->chance_loss();
   result.solved_criterion = task->solved_criterion();
+  process::note_activity("the gradient profile at initialisation");
   result.grad_profile_init = gradient_profile(model, *task, held_out.front());
   result.grad_ratio_init = result.grad_profile_init.front() / result.grad_profile_init.back();
   if (const auto measure = task->measure()) {
@@ -165,6 +167,7 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
       model.reset_state();
     }
     model.set_training(true);
+    process::note_activity(fmt::format("training step {}", step));
     const StepMeasures measures = forward_backward(model, *task, batch, d_outputs);
     model.set_training(false);
     if (carry) carried = model.final_state();
@@ -185,6 +188,7 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
     since_evaluation.add(measures, clipped);
 
     if (evaluated_last_step) {
+      process::note_activity(fmt::format("the evaluation at step {}", step));
       score = evaluate(model, *task, held_out, carry);
       result.curve.push_back(since_evaluation.point(step, score));
       if (!std::isfinite(score.loss)) {
@@ -210,6 +214,7 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
     result.eval_accuracy = score.accuracy;
     result.solved = result.steps_run > 0 && task->solved(score);
     if (const auto measure = task->measure()) result.eval_measure = measure->from_loss(score.loss);
+    process::note_activity("the gradient profile after training");
     result.grad_profile_final = gradient_profile(model, *task, held_out.front());
     result.grad_ratio_final = result.grad_profile_final.front() / result.grad_profile_final.back();
     if (result.status == TrialStatus::Complete) {

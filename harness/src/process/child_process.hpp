@@ -1,0 +1,67 @@
+// Work in a child process, so that a crash, an abort, an exit or a hang in plugin code ends only
+// the child. The child sends framed messages (a kind and a payload) through a pipe as it goes;
+// the parent handles them as they arrive and learns at the end how the child ended.
+//
+// The child is a fork of the caller: it sees the caller's memory as it was, and its work must not
+// touch locks other threads of the caller may hold (printing, the results store) — it reports
+// through its Channel instead. It ends with _exit, never returning into the caller's code.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace harness::process {
+
+struct Message {
+  char kind = 0;
+  std::string payload;
+};
+
+// The child's end of the pipe.
+class Channel {
+ public:
+  explicit Channel(int fd) : fd_(fd) {}
+  void send(char kind, std::string_view payload) const;
+
+ private:
+  int fd_;
+};
+
+struct ChildEnd {
+  bool finished = false;  // the work returned and the child exited normally
+  std::string how;        // otherwise, e.g. "crashed: SIGSEGV (Segmentation fault)"
+  int signal = 0;         // the signal that ended the child, if one did
+  std::string activity;   // what the child last said it was doing (note_activity), or ""
+
+  // How it ended and where: "crashed: SIGSEGV (Segmentation fault) in training step 12".
+  std::string describe() const { return activity.empty() ? how : how + " in " + activity; }
+};
+
+struct ChildOptions {
+  std::optional<std::chrono::seconds> timeout;  // killed (SIGKILL) when it runs longer
+  // Checked in the parent every 100 ms; once true, the child is sent SIGTERM.
+  const std::atomic<bool>* stop = nullptr;
+  // In the child, SIGTERM and SIGINT set this flag (the work's own stop flag, in the child's copy
+  // of memory) instead of ending the process, so that the work can end at a step and report.
+  std::atomic<bool>* child_stop = nullptr;
+};
+
+// Runs `work` in a forked child, calls `on_message` in the parent for every message the child
+// sends, and returns how the child ended. An exception escaping `work` is sent as a message of
+// kind kExceptionMessage with its what().
+ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
+                      const std::function<void(const Message&)>& on_message,
+                      const ChildOptions& options = {});
+
+inline constexpr char kExceptionMessage = '!';
+
+// Names what the current child is doing now, as what follows "crashed in" ("the forward at X=3
+// H=4 B=2 T=4", "training step 12"), so that a crash can be reported with it (ChildEnd::activity).
+// Outside a child it does nothing.
+void note_activity(std::string_view what);
+
+}  // namespace harness::process
