@@ -10,16 +10,19 @@
 #include <boost/program_options.hpp>
 #include <csignal>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "cli/arguments.hpp"
 #include "cli/command.hpp"
 #include "cli/plugin_options.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_location.hpp"
 #include "experiment/known_names.hpp"
 #include "experiment/spec.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
+#include "run/resume.hpp"
 #include "run/runner.hpp"
 #include "tasks/task.hpp"
 #include "tasks/task_kind.hpp"
@@ -85,6 +88,11 @@ class ProgressObserver final : public RunObserver {
   void progress(const Progress& progress) override { display_.update(progress); }
   void trial_finished(const TrialSpec& trial, const TrialRecord& record) override {
     display_.finished(trial.index);
+    if (record.status == "failed") {
+      display_.message(
+          fmt::format("{} {}: failed: {}", counter(trial), label(trial), record.message));
+      return;
+    }
     const auto loss = record.value(metric::kFinalEvalLoss);
     const auto solved_at = record.value(metric::kStepsToSolve);
     display_.message(fmt::format("{} {}: {}, held-out loss {} (chance {:.4g}){}, {:.1f} s",
@@ -141,12 +149,17 @@ std::vector<std::string> column_list(const std::string& text) {
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description options(
-      "Usage: harness run EXPERIMENT.yaml [options]\n\n"
+      "Usage: harness run EXPERIMENT.yaml [options]\n"
+      "       harness run --resume RUN_ID|RUN_DIR [--retry-failed] [options]\n\n"
       "Runs every trial of the experiment, stores them in the results database and writes the\n"
       "run's folder (summary.md, summary.csv, curves.csv, grad_profile.csv, run.json, and\n"
       "report.html and report.md with plots: see 'harness report --help').\n"
-      "Ctrl-C stops cleanly: finished trials are kept and the run is marked "
-      "incomplete.\n\nOptions");
+      "Each trial runs in a child process: one whose cell or backend throws or crashes is\n"
+      "stored as failed, the others go on, and the exit code is 1.\n"
+      "Ctrl-C stops cleanly: finished trials are kept and the run is marked incomplete.\n"
+      "--resume goes on with a stored run (interrupted, killed or with failed trials): its\n"
+      "finished trials are kept and the others run with the same seeds; it refuses when the\n"
+      "experiment file, the harness binary or a plugin changed since.\n\nOptions");
   options.add_options()("help,h", "show this help")(
       "set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
       "override a key of the experiment, e.g. --set training.steps=200 or "
@@ -163,6 +176,9 @@ int run_command(const std::vector<std::string>& args) {
       "training.learning_rate) and results (loss, solved, seq_per_s, ...); 'all' for every one. "
       "Default: the trial, the keys the grid varies, the main results")(
       "no-report", "leave out report.html and report.md (harness report writes them later)")(
+      "resume", po::value<std::string>()->value_name("RUN_ID|RUN_DIR"),
+      "go on with this run of the store (or of this folder), keeping its finished trials")(
+      "retry-failed", "with --resume: run the trials that failed again")(
       "experiment", po::value<std::string>()->value_name("EXPERIMENT.yaml"), "the experiment file");
   options.add(plugin_options());
   po::positional_options_description positional;
@@ -170,21 +186,54 @@ int run_command(const std::vector<std::string>& args) {
   const auto parsed = parse_arguments(args, options, positional);
   if (!parsed) return kExitOk;
   const po::variables_map& values = *parsed;
-  if (!values.count("experiment")) {
+  const bool resuming = values.count("resume") > 0;
+  if (resuming && values.count("experiment")) {
+    throw UsageError{"run: --resume goes on with a stored run; give no experiment file with it"};
+  }
+  if (resuming && values.count("set")) {
+    throw UsageError{"run: --resume keeps the run's settings; --set cannot change them"};
+  }
+  if (!resuming && values.count("retry-failed")) {
+    throw UsageError{"run: --retry-failed goes with --resume RUN"};
+  }
+  if (!resuming && !values.count("experiment")) {
     throw UsageError{"run: which experiment? e.g. harness run experiments/long_dep.yaml"};
   }
   if (values["jobs"].as<int>() < 0) throw UsageError{"run: --jobs must be 0 (automatic) or more"};
 
   const Registry plugins = load_plugins(values);
   const KnownNames known = known_names(plugins);
+  std::optional<LocatedRun> resumed;
+  if (resuming) {
+    resumed = locate_run(values["resume"].as<std::string>(), values);
+    if (const auto why = resume_refusal(resumed->run, plugins); !why.empty()) {
+      throw UsageError{fmt::format("run: cannot resume run {}: {}; start a new run instead",
+                                   resumed->run.run_id, why)};
+    }
+  }
   const auto overrides = values.count("set") ? values["set"].as<std::vector<std::string>>()
                                              : std::vector<std::string>{};
   const ExperimentSpec spec =
-      load_experiment(values["experiment"].as<std::string>(), overrides, known);
+      resumed ? parse_experiment(resumed->run.experiment_yaml, resumed->run.file, {}, known)
+              : load_experiment(values["experiment"].as<std::string>(), overrides, known);
 
   RunOptions run_options;
   run_options.store = values["store"].as<std::string>();
   if (values.count("out")) run_options.folder = values["out"].as<std::string>();
+  if (resumed) {
+    run_options.resume = resumed->run.run_id;
+    run_options.retry_failed = values.count("retry-failed") > 0;
+    run_options.store = resumed->store;
+    if (!values.count("out")) run_options.folder = resumed->folder;
+    const auto failed = std::count_if(resumed->run.trials.begin(), resumed->run.trials.end(),
+                                      [](const TrialRecord& t) { return t.status == "failed"; });
+    fmt::print(stderr, "resuming run {}: {} of {} trials kept{}\n", resumed->run.run_id,
+               resumed->run.trials.size() - (run_options.retry_failed ? failed : 0),
+               spec.trials.size(),
+               run_options.retry_failed && failed > 0
+                   ? fmt::format(", {} failed ones to run again", failed)
+                   : "");
+  }
   run_options.jobs = values["jobs"].as<int>();
   run_options.report = !values.count("no-report");
   if (values.count("columns")) {  // checked before any work
@@ -216,11 +265,12 @@ int run_command(const std::vector<std::string>& args) {
                "tries again\n",
                outcome.report_failure, outcome.folder.string());
   }
-  if (!outcome.failure.empty()) {
-    fmt::print(stderr, "harness run: {}\n", outcome.failure);
+  if (outcome.run.status != "complete") return kExitInterrupted;
+  if (outcome.failed_trials > 0) {
+    fmt::print(stderr, "harness run: {} of {} trials failed (status failed, with why, above)\n",
+               outcome.failed_trials, spec.trials.size());
     return kExitFailure;
   }
-  if (outcome.run.status != "complete") return kExitInterrupted;
   return outcome.report_failure.empty() ? kExitOk : kExitFailure;
 }
 

@@ -45,9 +45,9 @@ po::options_description store_option() {
 }
 
 LocatedRun locate_run(const std::string& name, const po::variables_map& options) {
+  const bool given = options.count("store") && !options["store"].defaulted();
   const std::optional<fs::path> store_given =
-      options.count("store") ? std::optional<fs::path>(options["store"].as<std::string>())
-                             : std::nullopt;
+      given ? std::optional<fs::path>(options["store"].as<std::string>()) : std::nullopt;
   LocatedRun located;
   if (fs::is_directory(name)) {
     const auto text = read_whole_file(fs::path(name) / "run.json");

@@ -38,6 +38,7 @@ std::string environment_json(const Registry& plugins) {
   const nlohmann::json environment{
       {"harness_version", HARNESS_VERSION},
       {"git_commit", HARNESS_GIT_COMMIT},
+      {"harness_sha256", sha256_of_file("/proc/self/exe")},
       {"cpu", cpu_model()},
       {"cores", std::thread::hardware_concurrency()},
       {"compiler", fmt::format("GCC {}", __VERSION__)},

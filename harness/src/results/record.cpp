@@ -1,6 +1,8 @@
 #include "results/record.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "results/metric_names.hpp"
 
@@ -71,6 +73,85 @@ TrialRecord make_record(const TrialResult& r) {
   record.profile_init = r.grad_profile_init;
   record.profile_final = r.grad_profile_final;
   record.samples = r.samples;
+  return record;
+}
+
+TrialRecord failed_record(const TrialSpec& spec, std::string message) {
+  TrialRecord record;
+  record.trial = spec.index;
+  record.seed = spec.seed;
+  record.spec = to_json(spec);
+  record.status = "failed";
+  record.message = std::move(message);
+  return record;
+}
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json number_to_json(double value) {
+  if (std::isnan(value)) return "nan";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  return value;
+}
+
+double number_from_json(const Json& json) {
+  if (!json.is_string()) return json.get<double>();
+  const auto text = json.get<std::string>();
+  if (text == "nan") return std::numeric_limits<double>::quiet_NaN();
+  return text == "inf" ? std::numeric_limits<double>::infinity()
+                       : -std::numeric_limits<double>::infinity();
+}
+
+Json numbers_to_json(const std::vector<double>& values) {
+  Json list = Json::array();
+  for (const double v : values) list.push_back(number_to_json(v));
+  return list;
+}
+
+std::vector<double> numbers_from_json(const Json& json) {
+  std::vector<double> values;
+  for (const auto& v : json) values.push_back(number_from_json(v));
+  return values;
+}
+
+}  // namespace
+
+nlohmann::ordered_json record_to_json(const TrialRecord& record) {
+  Json metrics = Json::array();
+  for (const auto& row : record.metrics) {
+    metrics.push_back({row.step, row.metric, number_to_json(row.value)});
+  }
+  return {{"trial", record.trial},
+          {"seed", record.seed},
+          {"spec", record.spec},
+          {"status", record.status},
+          {"message", record.message},
+          {"criterion", record.criterion},
+          {"environment", record.environment},
+          {"metrics", metrics},
+          {"profile_init", numbers_to_json(record.profile_init)},
+          {"profile_final", numbers_to_json(record.profile_final)},
+          {"samples", record.samples}};
+}
+
+TrialRecord record_from_json(const nlohmann::ordered_json& json) {
+  TrialRecord record;
+  record.trial = json.at("trial").get<int>();
+  record.seed = json.at("seed").get<std::uint64_t>();
+  record.spec = json.at("spec");
+  record.status = json.at("status").get<std::string>();
+  record.message = json.at("message").get<std::string>();
+  record.criterion = json.at("criterion").get<std::string>();
+  record.environment = json.at("environment").get<std::string>();
+  for (const auto& row : json.at("metrics")) {
+    record.metrics.push_back(
+        {row.at(0).get<int>(), row.at(1).get<std::string>(), number_from_json(row.at(2))});
+  }
+  record.profile_init = numbers_from_json(json.at("profile_init"));
+  record.profile_final = numbers_from_json(json.at("profile_final"));
+  record.samples = json.at("samples").get<std::vector<std::string>>();
   return record;
 }
 

@@ -27,8 +27,8 @@ struct TrialRecord {
   int trial = 0;
   std::uint64_t seed = 0;
   nlohmann::ordered_json spec;  // to_json(TrialSpec): nested as in the experiment file
-  std::string status;           // complete | diverged
-  std::string message;          // why it diverged, or ""
+  std::string status;           // complete | diverged | failed
+  std::string message;          // why it diverged or failed, or ""
   std::string criterion;        // when the task counts as solved, in words
   std::string environment;      // id of the environment it ran in (the store's environments)
   std::vector<MetricRow> metrics;
@@ -43,6 +43,13 @@ struct TrialRecord {
 
 // The record of a finished trial (not of an interrupted one: it has nothing to keep).
 TrialRecord make_record(const TrialResult& result);
+// The record of a trial whose cell or backend threw or crashed: its spec, status "failed" and why.
+TrialRecord failed_record(const TrialSpec& spec, std::string message);
+
+// A record as JSON and back, every value exact (non-finite numbers as "nan", "inf", "-inf"): how
+// a trial run in a child process hands its record to the runner.
+nlohmann::ordered_json record_to_json(const TrialRecord& record);
+TrialRecord record_from_json(const nlohmann::ordered_json& json);
 
 struct RunRecord {
   std::string run_id;
@@ -52,6 +59,7 @@ struct RunRecord {
   std::string started, finished;  // UTC, ISO 8601
   std::string environment;        // JSON: commit, CPU, compiler, libraries, plugins
   std::string experiment_yaml;    // as run, every --set applied
+  std::string experiment_sha256;  // of the experiment file when the run began
   int trials_planned = 0;
   std::vector<TrialRecord> trials;  // finished ones, by trial number
 };

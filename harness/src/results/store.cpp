@@ -14,20 +14,25 @@ namespace harness {
 
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 constexpr const char* kSchema =
     "CREATE TABLE environments (id TEXT PRIMARY KEY, json TEXT NOT NULL);"
     "CREATE TABLE runs (run_id TEXT PRIMARY KEY, experiment TEXT, file TEXT, started TEXT, "
     "finished TEXT, status TEXT, environment TEXT, experiment_yaml TEXT, "
-    "trials_planned INTEGER);"
+    "trials_planned INTEGER, experiment_sha256 TEXT);"
     "CREATE TABLE trials (run_id TEXT, trial INTEGER, seed INTEGER, status TEXT, message TEXT, "
     "criterion TEXT, environment TEXT, spec TEXT, PRIMARY KEY (run_id, trial));"
     "CREATE TABLE metrics (run_id TEXT, trial INTEGER, step INTEGER, metric TEXT, value REAL);"
     "CREATE INDEX metrics_by_trial ON metrics (run_id, trial);"
     "CREATE TABLE grad_profile (run_id TEXT, trial INTEGER, phase TEXT, t INTEGER, norm REAL);"
     "CREATE TABLE samples (run_id TEXT, trial INTEGER, seed INTEGER, text TEXT);"
-    "PRAGMA user_version = 2;";
+    "PRAGMA user_version = 3;";
+
+// Schema 2 → 3: the runs gain the experiment file's SHA-256 (empty for the older runs).
+constexpr const char* kFromSchema2 =
+    "ALTER TABLE runs ADD COLUMN experiment_sha256 TEXT;"
+    "PRAGMA user_version = 3;";
 
 std::string now_utc() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -109,6 +114,8 @@ ResultsStore::ResultsStore(const std::string& path) : path_(path) {
   const int tables = single_integer("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
   if (found == 0 && tables == 0) {
     execute(std::string("BEGIN;") + kSchema + "COMMIT;");
+  } else if (found == 2) {
+    execute(std::string("BEGIN;") + kFromSchema2 + "COMMIT;");
   } else if (found != kSchemaVersion) {
     sqlite3_close(db_);
     throw std::runtime_error(fmt::format(
@@ -139,7 +146,8 @@ void ResultsStore::begin_run(const RunRecord& run) {
       .run();
   Statement(db_,
             "INSERT INTO runs (run_id, experiment, file, started, status, environment, "
-            "experiment_yaml, trials_planned) VALUES (?, ?, ?, ?, 'running', ?, ?, ?)")
+            "experiment_yaml, trials_planned, experiment_sha256) "
+            "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)")
       .bind(1, run.run_id)
       .bind(2, run.experiment)
       .bind(3, run.file)
@@ -147,7 +155,30 @@ void ResultsStore::begin_run(const RunRecord& run) {
       .bind(5, environment)
       .bind(6, run.experiment_yaml)
       .bind(7, run.trials_planned)
+      .bind(8, run.experiment_sha256)
       .run();
+}
+
+void ResultsStore::resume_run(const std::string& run_id) {
+  Statement(db_, "UPDATE runs SET finished = NULL, status = 'running' WHERE run_id = ?")
+      .bind(1, run_id)
+      .run();
+}
+
+void ResultsStore::remove_trial(const std::string& run_id, int trial) {
+  execute("BEGIN");
+  try {
+    for (const char* table : {"trials", "metrics", "grad_profile", "samples"}) {
+      Statement(db_, fmt::format("DELETE FROM {} WHERE run_id = ? AND trial = ?", table).c_str())
+          .bind(1, run_id)
+          .bind(2, trial)
+          .run();
+    }
+    execute("COMMIT");
+  } catch (...) {
+    execute("ROLLBACK");
+    throw;
+  }
 }
 
 void ResultsStore::add_trial(const std::string& run_id, const TrialRecord& r) {
@@ -202,7 +233,8 @@ RunRecord ResultsStore::load_run(const std::string& run_id) const {
   RunRecord run;
   Statement header(db_,
                    "SELECT experiment, file, status, started, coalesce(finished, ''), "
-                   "environments.json, experiment_yaml, trials_planned FROM runs JOIN "
+                   "environments.json, experiment_yaml, trials_planned, "
+                   "coalesce(experiment_sha256, '') FROM runs JOIN "
                    "environments ON environments.id = runs.environment WHERE run_id = ?");
   header.bind(1, run_id);
   if (!header.next()) {
@@ -217,6 +249,7 @@ RunRecord ResultsStore::load_run(const std::string& run_id) const {
   run.environment = header.text(5);
   run.experiment_yaml = header.text(6);
   run.trials_planned = header.integer(7);
+  run.experiment_sha256 = header.text(8);
 
   std::map<int, std::size_t> by_number;  // trial number → index in run.trials
   Statement trials(db_,

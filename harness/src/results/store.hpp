@@ -1,8 +1,9 @@
-// The results store: one SQLite database holding every run, in long rows (schema version 2):
+// The results store: one SQLite database holding every run, in long rows (schema version 3; a
+// version 2 store gains the experiment's SHA-256 column when opened):
 //   environments  id (SHA-256 of the JSON, 16 hex digits), json: what runs ran on
 //   runs          run_id, experiment, file, started, finished, status (running | complete |
 //                 incomplete), environment (id), experiment_yaml (as run, --set applied),
-//                 trials_planned
+//                 trials_planned, experiment_sha256 (of the experiment file, to resume)
 //   trials        run_id, trial, seed, status, message, criterion, environment (id), spec (the
 //                 complete spec as JSON)
 //   metrics       run_id, trial, step, metric, value   (names: metric_names.hpp)
@@ -34,6 +35,10 @@ class ResultsStore {
   // Stores one finished trial of a run atomically, in the run's environment.
   void add_trial(const std::string& run_id, const TrialRecord& trial);
   void finish_run(const std::string& run_id, const std::string& status);
+  // Marks a run running again, to go on with its missing trials.
+  void resume_run(const std::string& run_id);
+  // Removes a trial's record (to run it again).
+  void remove_trial(const std::string& run_id, int trial);
 
   // The run with its finished trials, by trial number. Throws std::runtime_error when the store
   // has no such run.

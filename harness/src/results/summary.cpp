@@ -86,7 +86,8 @@ const std::vector<ResultColumn>& result_columns() {
   static const std::vector<ResultColumn> columns{
       {"params", "trainable parameters", true,
        [](const TrialRecord& t) { return integer(t.value(kParameters)); }},
-      {"status", "complete or diverged", true, [](const TrialRecord& t) { return t.status; }},
+      {"status", "complete, diverged or failed", true,
+       [](const TrialRecord& t) { return t.status; }},
       {"loss", "held-out loss at the end (nats per readout for cross-entropy)", true,
        [](const TrialRecord& t) { return optional_number(t.value(kFinalEvalLoss)); }},
       {"chance",
@@ -393,7 +394,8 @@ std::string repeats_markdown(const SummaryTable& table) {
     std::vector<std::size_t> keys;
     for (std::size_t c = 0; c < part.columns.size(); ++c) {
       if (!part.columns[c].from_spec || (repeat && c == *repeat)) continue;
-      const auto differs = [&](const auto& row) { return row[c] != part.rows.front()[c]; };
+      const auto& first = part.rows.front();
+      const auto differs = [&](const auto& row) { return row[c] != first[c]; };
       if (std::any_of(part.rows.begin(), part.rows.end(), differs)) keys.push_back(c);
     }
     std::vector<std::vector<std::string>> group_keys;
@@ -448,7 +450,9 @@ std::string summary_legend(const SummaryTable& table, const std::vector<std::str
   }
   std::string out;
   for (const auto& name : shown) {
-    const auto& column = table.columns[*table.find(name)];
+    const auto index = table.find(name);
+    if (!index) continue;  // not in a run without finished trials
+    const auto& column = table.columns[*index];
     if (!column.meaning.empty()) out += fmt::format("- {}: {}\n", column.name, column.meaning);
   }
   return out;

@@ -7,8 +7,13 @@
 #include <chrono>
 #include <ctime>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <thread>
 
+#include "process/child_process.hpp"
+#include "results/checksum.hpp"
 #include "results/environment.hpp"
 #include "results/export.hpp"
 #include "results/store.hpp"
@@ -22,6 +27,50 @@ std::string make_run_id() {
   char text[32];
   std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::gmtime(&now));
   return fmt::format("{}-{}", text, getpid());
+}
+
+constexpr char kProgressMessage = 'p', kRecordMessage = 'r';
+
+// Runs one trial in a child process, so that a cell or backend that throws, aborts or crashes
+// fails this trial only. Returns its record (status "failed" with the exception or the signal),
+// or nothing when it was interrupted.
+std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Registry& plugins,
+                                              const std::filesystem::path& checkpoint,
+                                              RunObserver& observer, std::atomic<bool>& stop) {
+  std::optional<TrialRecord> record;
+  std::string failure;
+  const auto end = process::run_in_child(
+      [&](const process::Channel& channel) {
+        const TrialResult result = run_trial(
+            trial, plugins,
+            {.stop = &stop,
+             .progress =
+                 [&](const Progress& p) {
+                   channel.send(kProgressMessage,
+                                nlohmann::json{p.trial, p.step, p.steps, p.loss, p.seconds}.dump());
+                 },
+             .checkpoint = checkpoint});
+        if (result.status != TrialStatus::Interrupted) {
+          channel.send(kRecordMessage, record_to_json(make_record(result)).dump());
+        }
+      },
+      [&](const process::Message& message) {
+        if (message.kind == kProgressMessage) {
+          const auto p = nlohmann::json::parse(message.payload);
+          observer.progress(
+              {.trial = p[0], .step = p[1], .steps = p[2], .loss = p[3], .seconds = p[4]});
+        } else if (message.kind == kRecordMessage) {
+          record = record_from_json(nlohmann::ordered_json::parse(message.payload));
+        } else {
+          failure = message.payload;  // the exception's message
+        }
+      },
+      {.stop = &stop, .child_stop = &stop});
+  if (!end.finished) {
+    failure = end.describe();
+  }
+  if (!failure.empty()) return failed_record(trial, failure);
+  return record;
 }
 
 }  // namespace
@@ -40,47 +89,58 @@ int automatic_jobs(const ExperimentSpec& experiment) {
 RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
                           const RunOptions& options, RunObserver& observer,
                           std::atomic<bool>& stop) {
-  RunRecord run;
-  run.run_id = options.run_id.empty() ? make_run_id() : options.run_id;
-  run.experiment = experiment.name;
-  run.file = experiment.file;
-  run.environment = environment_json(plugins);
-  run.experiment_yaml = experiment.resolved_yaml;
-  run.trials_planned = static_cast<int>(experiment.trials.size());
   RunOutcome outcome;
+  ResultsStore store(options.store.string());
+  RunRecord run;
+  std::set<int> kept;  // trials of a resumed run that are not run again
+  if (!options.resume.empty()) {
+    run = store.load_run(options.resume);
+    for (const auto& trial : run.trials) {
+      if (trial.status == "failed" && options.retry_failed) {
+        store.remove_trial(run.run_id, trial.trial);
+      } else {
+        kept.insert(trial.trial);
+        if (trial.status == "failed") ++outcome.failed_trials;
+      }
+    }
+    run.trials.clear();
+    store.resume_run(run.run_id);
+  } else {
+    run.run_id = options.run_id.empty() ? make_run_id() : options.run_id;
+    run.experiment = experiment.name;
+    run.file = experiment.file;
+    run.environment = environment_json(plugins);
+    run.experiment_yaml = experiment.resolved_yaml;
+    run.experiment_sha256 =
+        std::filesystem::exists(experiment.file) ? sha256_of_file(experiment.file) : "";
+    run.trials_planned = static_cast<int>(experiment.trials.size());
+    store.begin_run(run);
+  }
   outcome.folder = options.folder.empty()
                        ? std::filesystem::path("results") / experiment.name / run.run_id
                        : options.folder;
   const int jobs = options.jobs > 0 ? options.jobs : automatic_jobs(experiment);
-  ResultsStore store(options.store.string());
-  store.begin_run(run);
+  // run.json first, so that a run killed before its end can be resumed by its folder.
+  export_run(store.load_run(run.run_id), outcome.folder, options.store, options.columns);
   observer.run_started(run, jobs, outcome.folder);
 
   std::mutex store_mutex;
-  std::atomic<std::size_t> next{0}, finished{0};
+  std::atomic<std::size_t> next{0}, finished{kept.size()};
   auto worker = [&] {
     for (std::size_t i = next++; i < experiment.trials.size() && !stop.load(); i = next++) {
       const TrialSpec& trial = experiment.trials[i];
+      if (kept.contains(trial.index)) continue;
       observer.trial_started(trial);
-      try {
-        const TrialResult result =
-            run_trial(trial, plugins,
-                      {.stop = &stop,
-                       .progress = [&](const Progress& p) { observer.progress(p); },
-                       .checkpoint = checkpoint_file(outcome.folder, trial.index)});
-        if (result.status == TrialStatus::Interrupted) continue;
-        const TrialRecord record = make_record(result);
-        {
-          std::lock_guard lock(store_mutex);
-          store.add_trial(run.run_id, record);
-        }
-        ++finished;
-        observer.trial_finished(trial, record);
-      } catch (const std::exception& e) {
+      const auto ended = run_isolated_trial(
+          trial, plugins, checkpoint_file(outcome.folder, trial.index), observer, stop);
+      if (!ended) continue;  // interrupted: nothing to keep
+      {
         std::lock_guard lock(store_mutex);
-        if (outcome.failure.empty()) outcome.failure = fmt::format("trial {}: {}", i, e.what());
-        stop.store(true);
+        store.add_trial(run.run_id, *ended);
+        if (ended->status == "failed") ++outcome.failed_trials;
       }
+      ++finished;
+      observer.trial_finished(trial, *ended);
     }
   };
   std::vector<std::thread> workers;

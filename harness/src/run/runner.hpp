@@ -1,5 +1,6 @@
 // Running an experiment outside any user interface: its trials on worker threads (as many at
-// once as fit the cores), each finished trial stored as it finishes, the run's status kept in
+// once as fit the cores), each in a child process of its own, each finished trial stored as it
+// finishes, the run's status kept in
 // the store, its trained model saved in the run's folder (checkpoints/trial-N.safetensors), and
 // the run's folder exported from the store at the end, with its report (report/report.hpp). The
 // caller watches through a RunObserver (called from the worker threads) and stops the run by
@@ -27,6 +28,11 @@ struct RunOptions {
   std::vector<std::string> columns;  // summary.md's columns (summary.hpp); empty: the default
   std::string run_id;                // empty: the UTC time and the process id
   bool report = true;                // write report.html and report.md at the end
+  // The id of a run in the store to go on with instead of starting one: its finished trials are
+  // kept (failed ones too, unless retry_failed) and the others run, with the same seeds.
+  // `experiment` must be the one the run stored (resume.hpp checks that it can be).
+  std::string resume;
+  bool retry_failed = false;
 };
 
 class RunObserver {
@@ -42,13 +48,14 @@ class RunObserver {
 struct RunOutcome {
   RunRecord run;  // as the store holds it at the end
   std::filesystem::path folder;
-  std::string failure;         // the trial that threw and why; "" when none did
+  int failed_trials = 0;       // trials whose cell or backend threw or crashed (status failed)
   ReportFiles report;          // when asked for and written
   std::string report_failure;  // why the report could not be written; the records are kept
 };
 
-// Runs every trial of `experiment`. A trial that throws stops the run (marked incomplete) and is
-// named in `failure`. Throws std::runtime_error when the store cannot be opened or written.
+// Runs every trial of `experiment`, each in a child process: a trial whose cell or backend throws,
+// aborts or crashes is stored as failed (with the exception or the signal) and the others go on.
+// Throws std::runtime_error when the store cannot be opened or written.
 RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
                           const RunOptions& options, RunObserver& observer,
                           std::atomic<bool>& stop);
