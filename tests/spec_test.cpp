@@ -1,5 +1,6 @@
 // Reading experiment files: the grid, --set, per-task training, and one exact message for each
 // kind of mistake, with file:line:column and the key path.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "experiment/known_names.hpp"
 #include "experiment/spec.hpp"
+#include "support/files.hpp"
 #include "support/plugins.hpp"
 #include "tasks/adding.hpp"
 #include "tasks/copy_memory.hpp"
@@ -320,6 +322,46 @@ TEST(ShippedExperiments, AllValidate) {
     }) << entry.path();
   }
   EXPECT_GE(files, 3);
+}
+
+// Inputs the loader's fuzzer (tools/fuzz-spec) once crashed on: each now reads or fails with a
+// ConfigError, as any text must.
+TEST(FuzzRegressions, EachReadsOrFailsWithAConfigError) {
+  const KnownNames known = known_names(test::builtin_plugins());
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(HARNESS_FUZZ_REGRESSIONS_DIR)) {
+    ++files;
+    try {
+      parse_experiment(test::read_text(entry.path()), entry.path().filename().string(), {}, known);
+    } catch (const ConfigError&) {
+    } catch (const std::exception& error) {
+      ADD_FAILURE() << entry.path() << " threw " << error.what();
+    }
+  }
+  EXPECT_GE(files, 1);
+}
+
+TEST(SpecErrors, GridPastTheTrialLimitStopsBeforeExpanding) {
+  std::string lists;
+  for (int k = 0; k < 50; ++k) lists += fmt::format(", k{}: [1, 2, 3]", k);
+  EXPECT_EQ(
+      error_of("name: huge\ntasks: [{kind: adding, T: 10" + lists + "}]\nmodels: [{cell: gru}]\n"),
+      "test.yaml: tasks[0] × models[0] makes a grid of uncountably many points (× 1 "
+      "repeats), past the limit of 100000 trials an experiment may have; split the sweep "
+      "into several experiments");
+  EXPECT_EQ(error_of("name: big\nrepeats: 1000\ntasks: [{kind: adding, T: [10, 20, 30, 40]}]\n"
+                     "models: [{cell: [gru, lstm], hidden: [8, 16, 32, 64, 128, 256, 512, 1024, "
+                     "2048, 4096, 8192, 16384, 32768]}]\n"),
+            "test.yaml: tasks[0] × models[0] makes a grid of 104 points (× 1000 repeats), past the "
+            "limit of 100000 trials an experiment may have; split the sweep into several "
+            "experiments");
+}
+
+TEST(SpecErrors, KeyGivenTwiceInOneMappingIsNamed) {
+  EXPECT_EQ(error_of("name: twice\ntasks: [{kind: adding, T: 10, T: [20, 30]}]\n"
+                     "models: [{cell: gru}]\n"),
+            "test.yaml:2:31: tasks[0].T: given twice in the same mapping; keep one (a list gives "
+            "several values)");
 }
 
 }  // namespace

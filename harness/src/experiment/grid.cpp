@@ -1,5 +1,7 @@
 #include "experiment/grid.hpp"
 
+#include <limits>
+
 namespace harness {
 
 namespace {
@@ -70,6 +72,17 @@ void collect_axes(const YAML::Node& map, const std::string& path, std::vector<Gr
       collect_axes(item.second, key, axes);
     }
   }
+}
+
+std::size_t grid_size(const std::vector<GridAxis>& axes) {
+  std::size_t points = 1;
+  for (const auto& axis : axes) {
+    if (points > std::numeric_limits<std::size_t>::max() / axis.second) {
+      return std::numeric_limits<std::size_t>::max();
+    }
+    points *= axis.second;
+  }
+  return points;
 }
 
 std::vector<GridPoint> expand(const std::vector<GridAxis>& axes) {

@@ -20,6 +20,9 @@ using GridAxis = std::pair<std::string, std::size_t>;
 // Appends every list-valued key under `map` (at `path`) to `axes`.
 void collect_axes(const YAML::Node& map, const std::string& path, std::vector<GridAxis>& axes);
 
+// How many points the cross product of the axes has (saturating at SIZE_MAX).
+std::size_t grid_size(const std::vector<GridAxis>& axes);
+
 // The cross product of the axes' indices, the first axis varying slowest.
 std::vector<GridPoint> expand(const std::vector<GridAxis>& axes);
 

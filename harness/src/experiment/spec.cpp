@@ -3,6 +3,7 @@
 // come from the task table.
 #include "experiment/spec.hpp"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "experiment/grid.hpp"
@@ -12,6 +13,10 @@
 namespace harness {
 
 namespace {
+
+// More trials than any sweep on one store should hold: the grid's size is checked against it
+// before the grid is expanded.
+constexpr std::size_t kMaxTrials = 100000;
 
 // Cells and backends come from plugins: say how to add one.
 constexpr const char* kPluginHint =
@@ -252,6 +257,17 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
       collect_axes(models[m], model_path, axes);
       collect_axes(child_of(root, "backend"), "backend", axes);
       collect_axes(child_of(root, "training"), "training", axes);
+      // Checked before expanding, so that a mistyped grid cannot exhaust the memory.
+      const std::size_t points = grid_size(axes);
+      if (points > (kMaxTrials - static_cast<std::size_t>(index)) / spec.repeats) {
+        throw ConfigError(fmt::format(
+            "{}: {} × {} makes a grid of {} points (× {} repeats), past the limit of {} trials "
+            "an experiment may have; split the sweep into several experiments",
+            file, task_path, model_path,
+            points == std::numeric_limits<std::size_t>::max() ? "uncountably many"
+                                                              : std::to_string(points),
+            spec.repeats, kMaxTrials));
+      }
       for (const auto& point : expand(axes)) {
         const MapReader task_reader(source, tasks[t], task_path, point);
         const MapReader model_reader(source, models[m], model_path, point);

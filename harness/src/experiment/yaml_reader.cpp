@@ -62,8 +62,15 @@ void MapReader::only_keys(const std::vector<std::string>& allowed,
                           std::string (*explain)(const std::string& key)) const {
   if (!map_.IsDefined() || map_.IsNull()) return;
   if (!map_.IsMap()) fail_at_node(source_, map_, path_, "expected a mapping of keys to values");
+  std::vector<std::string> seen;
   for (const auto& item : map_) {
     const std::string key = item.first.Scalar();
+    // yaml-cpp keeps both of a repeated key, and a reader would see one or the other.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      fail_at_node(source_, item.first, child(key),
+                   "given twice in the same mapping; keep one (a list gives several values)");
+    }
+    seen.push_back(key);
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const std::string explained = explain ? explain(key) : "";
     fail_at_node(source_, item.first, child(key),
