@@ -11,7 +11,7 @@ oneDNN needs libdnnl-dev at build time (the build then makes `onednn_rnn`); PyTo
 python3-torch and runs under Debian's own /usr/bin/python3. Whatever is missing is left out of the table.
 
 Usage: tests/peers/compare.py [--build build] [--sizes S,M,L] [--modes fwd+bwd] [--rounds 3]
-                              [--repetitions 5]
+                              [--repetitions 5] [--cells-at SIZE=CELL,CELL]...
 """
 import argparse
 import json
@@ -32,10 +32,10 @@ def run(command, env=None):
 
 def harness_times(build, sizes, modes, threads, repetitions):
     """{(cell, size, mode, backend): (median ms, median FLOP/s)} from cell_benchmark's JSON."""
-    pattern = "^({})/(blas|tbb|onednn|onednn_tbb)/({})/({})/threads:{}/".format(
-        "|".join(sorted({c for s in sizes for c in s["cells"]})),
-        "|".join(sorted({s["id"] for s in sizes})),
-        "|".join(m.replace("+", r"\+") for m in modes), threads)
+    per_size = "|".join("({})/(blas|tbb|onednn|onednn_tbb)/{}".format("|".join(s["cells"]), s["id"])
+                        for s in sizes)
+    pattern = "^({})/({})/threads:{}/".format(
+        per_size, "|".join(m.replace("+", r"\+") for m in modes), threads)
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         run([os.path.join(build, "bin", "cell_benchmark"), f"--benchmark_filter={pattern}",
              f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
@@ -107,11 +107,23 @@ def main():
     parser.add_argument("--modes", default="fwd+bwd")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--cells-at", action="append", default=[], metavar="SIZE=CELL,CELL",
+                        help="only these cells at this size (repeatable; default: the size's all)")
     args = parser.parse_args()
 
     wanted = args.sizes.split(",")
+    only = {}
+    for item in args.cells_at:
+        size_id, _, cells = item.partition("=")
+        if not cells:
+            sys.exit(f"compare.py: --cells-at wants SIZE=CELL,CELL, not {item!r}")
+        only[size_id] = cells.split(",")
     all_sizes = json.loads(run([os.path.join(args.build, "bin", "cell_benchmark"), "--sizes"]))
     sizes = [s for s in all_sizes if s["id"] in wanted]
+    for s in sizes:
+        if s["id"] in only:
+            s["cells"] = [c for c in s["cells"] if c in only[s["id"]]]
+    sizes = [s for s in sizes if s["cells"]]
     modes = args.modes.split(",")
     samples = defaultdict(list)  # (cell, size, mode, who, threads) -> per-round (ms, FLOP/s)
     peaks = defaultdict(list)  # threads -> per-round sgemm GFLOP/s
