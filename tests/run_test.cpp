@@ -17,6 +17,7 @@
 
 #include "support/files.hpp"
 #include "support/run_harness.hpp"
+#include "support/store_query.hpp"
 
 namespace harness {
 namespace {
@@ -49,30 +50,14 @@ std::string summary_without_timing(const fs::path& folder) {
     std::string field;
     for (std::size_t c = 0; std::getline(fields, field, ','); ++c) {
       const bool measured = field == "seq_per_s" || field == "timesteps_per_s" ||
-                            field == "gflops" || field == "peak_memory_mb" || field == "wall_s";
+                            field == "gflops" || field == "peak_memory_mb" ||
+                            field == "memory_mb" || field == "wall_s";
       if (keep.size() <= c) keep.push_back(!measured);
       if (keep[c]) out += field + ",";
     }
     out += "\n";
   }
   return out;
-}
-
-// Every row of a query's first column.
-std::vector<std::string> query(const fs::path& database, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::vector<std::string> rows;
-  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-    sqlite3_exec(
-        db, sql.c_str(),
-        [](void* out, int, char** values, char**) {
-          static_cast<std::vector<std::string>*>(out)->push_back(values[0] ? values[0] : "");
-          return 0;
-        },
-        &rows, nullptr);
-  }
-  sqlite3_close(db);
-  return rows;
 }
 
 TEST(Run, SameSeedGivesTheSameSummary) {
@@ -85,7 +70,8 @@ TEST(Run, SameSeedGivesTheSameSummary) {
   const std::string a = summary_without_timing(folder / "a");
   EXPECT_EQ(a, summary_without_timing(folder / "b"));
   EXPECT_NE(a.find("temporal_order"), std::string::npos) << a;
-  EXPECT_EQ(query(folder / "store.sqlite", "SELECT count(*) FROM runs WHERE status = 'complete'"),
+  EXPECT_EQ(test::query_column(folder / "store.sqlite",
+                               "SELECT count(*) FROM runs WHERE status = 'complete'"),
             std::vector<std::string>{"2"});
 }
 
@@ -104,9 +90,10 @@ training:
 )");
   const auto result = run_harness(fmt_args(experiment, folder / "out", folder / "store.sqlite"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_EQ(query(folder / "store.sqlite", "SELECT status FROM trials ORDER BY trial"),
+  EXPECT_EQ(test::query_column(folder / "store.sqlite", "SELECT status FROM trials ORDER BY trial"),
             (std::vector<std::string>{"diverged", "complete"}));
-  const auto note = query(folder / "store.sqlite", "SELECT message FROM trials WHERE trial = 0");
+  const auto note =
+      test::query_column(folder / "store.sqlite", "SELECT message FROM trials WHERE trial = 0");
   ASSERT_EQ(note.size(), 1u);
   EXPECT_NE(note[0].find(" at step "), std::string::npos) << note[0];
   EXPECT_NE(test::read_text(folder / "out" / "summary.md").find("diverged"), std::string::npos);
@@ -129,14 +116,16 @@ training: {batch: 4, steps: 20, eval_every: 10}
                   "ASAN_OPTIONS=handle_segv=0");
   EXPECT_EQ(result.exit_code, 1) << result.output;
   const fs::path store = folder / "store.sqlite";
-  EXPECT_EQ(query(store,
-                  "SELECT trial || ' ' || status || ': ' || message FROM trials ORDER BY "
-                  "trial"),
-            (std::vector<std::string>{"0 complete: ", "1 failed: the throws cell has no backward",
-                                      "2 failed: crashed: SIGSEGV (Segmentation fault) in the "
-                                      "gradient profile at initialisation",
-                                      "3 complete: "}));
-  EXPECT_EQ(query(store, "SELECT status FROM runs"), std::vector<std::string>{"complete"});
+  EXPECT_EQ(
+      test::query_column(store,
+                         "SELECT trial || ' ' || status || ': ' || message FROM trials ORDER BY "
+                         "trial"),
+      (std::vector<std::string>{"0 complete: ", "1 failed: the throws cell has no backward",
+                                "2 failed: crashed: SIGSEGV (Segmentation fault) in the "
+                                "gradient profile at initialisation",
+                                "3 complete: "}));
+  EXPECT_EQ(test::query_column(store, "SELECT status FROM runs"),
+            std::vector<std::string>{"complete"});
   EXPECT_NE(result.output.find("harness run: 2 of 4 trials failed"), std::string::npos)
       << result.output;
   EXPECT_NE(test::read_text(folder / "out" / "summary.md")
@@ -232,9 +221,10 @@ TEST(Run, SchemaTwoStoreIsUpgraded) {
       run_harness(fmt_args(HARNESS_SMOKE_EXPERIMENT, folder / "out", folder / "two.sqlite") +
                   " --set training.steps=2 --no-report");
   EXPECT_EQ(result.exit_code, 0) << result.output;
-  EXPECT_EQ(query(folder / "two.sqlite", "SELECT length(experiment_sha256) FROM runs"),
+  EXPECT_EQ(test::query_column(folder / "two.sqlite", "SELECT length(experiment_sha256) FROM runs"),
             std::vector<std::string>{"64"});
-  EXPECT_EQ(query(folder / "two.sqlite", "PRAGMA user_version"), std::vector<std::string>{"3"});
+  EXPECT_EQ(test::query_column(folder / "two.sqlite", "PRAGMA user_version"),
+            std::vector<std::string>{"3"});
 }
 
 TEST(Run, InterruptedRunKeepsFinishedTrialsAndIsMarkedIncomplete) {
@@ -268,8 +258,9 @@ training: {steps: [5, 100000000], batch: 4, eval_every: 5, stop_when_solved: fal
   EXPECT_EQ(WEXITSTATUS(status), 130) << test::read_text(log);
 
   const fs::path store = folder / "store.sqlite";
-  EXPECT_EQ(query(store, "SELECT status FROM runs"), std::vector<std::string>{"incomplete"});
-  EXPECT_EQ(query(store, "SELECT trial || ':' || status FROM trials"),
+  EXPECT_EQ(test::query_column(store, "SELECT status FROM runs"),
+            std::vector<std::string>{"incomplete"});
+  EXPECT_EQ(test::query_column(store, "SELECT trial || ':' || status FROM trials"),
             std::vector<std::string>{"0:complete"});
   const auto run = nlohmann::json::parse(test::read_text(folder / "out" / "run.json"));
   EXPECT_EQ(run["status"], "incomplete");
@@ -317,16 +308,18 @@ TEST(Run, RunKilledMidSweepResumesToTheSameSummary) {
   int status = 0;
   waitpid(pid, &status, 0);
   ASSERT_TRUE(WIFSIGNALED(status)) << test::read_text(log);
-  ASSERT_EQ(query(store, "SELECT trial FROM trials"), std::vector<std::string>{"0"})
+  ASSERT_EQ(test::query_column(store, "SELECT trial FROM trials"), std::vector<std::string>{"0"})
       << test::read_text(log);
-  EXPECT_EQ(query(store, "SELECT status FROM runs"), std::vector<std::string>{"running"});
+  EXPECT_EQ(test::query_column(store, "SELECT status FROM runs"),
+            std::vector<std::string>{"running"});
 
   const auto resumed =
       run_harness("run --resume '" + (folder / "killed").string() + "' --jobs 1 --no-report");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("of 3 trials kept"), std::string::npos) << resumed.output;
   EXPECT_EQ(resumed.output.find("[1/3]"), std::string::npos) << resumed.output;
-  EXPECT_EQ(query(store, "SELECT status FROM runs"), std::vector<std::string>{"complete"});
+  EXPECT_EQ(test::query_column(store, "SELECT status FROM runs"),
+            std::vector<std::string>{"complete"});
   EXPECT_EQ(summary_without_timing(folder / "killed"), summary_without_timing(folder / "whole"));
 }
 
@@ -340,7 +333,7 @@ TEST(Run, ResumeRefusesAChangedExperimentFile) {
   std::ofstream(experiment, std::ios::app) << "# changed\n";
   const auto resumed = run_harness("run --resume '" + (folder / "out").string() + "'");
   EXPECT_EQ(resumed.exit_code, 2);
-  const auto run_id = query(folder / "store.sqlite", "SELECT run_id FROM runs").at(0);
+  const auto run_id = test::query_column(folder / "store.sqlite", "SELECT run_id FROM runs").at(0);
   EXPECT_EQ(
       resumed.output.rfind("harness: run: cannot resume run " + run_id + ": the experiment file " +
                                experiment.string() + " changed since the run (SHA-256 ",
@@ -398,7 +391,7 @@ training: {batch: 4, steps: 5, eval_every: 5}
             std::string::npos)
       << retried.output;
   EXPECT_NE(retried.output.find("[2/2] adding T=8 throws"), std::string::npos) << retried.output;
-  EXPECT_EQ(query(store, "SELECT trial || ':' || status FROM trials ORDER BY trial"),
+  EXPECT_EQ(test::query_column(store, "SELECT trial || ':' || status FROM trials ORDER BY trial"),
             (std::vector<std::string>{"0:complete", "1:failed"}));
 }
 

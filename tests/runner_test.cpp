@@ -15,6 +15,7 @@
 #include "run/runner.hpp"
 #include "support/files.hpp"
 #include "support/plugins.hpp"
+#include "support/store_query.hpp"
 
 namespace harness {
 namespace {
@@ -50,23 +51,6 @@ std::vector<std::map<std::string, std::string>> read_csv(const fs::path& file) {
       row[header[c]] = field;
     }
   }
-  return rows;
-}
-
-// Rows of a query, each as its columns' text.
-std::vector<std::vector<std::string>> query(const fs::path& database, const std::string& sql) {
-  sqlite3* db = nullptr;
-  std::vector<std::vector<std::string>> rows;
-  EXPECT_EQ(sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  sqlite3_exec(
-      db, sql.c_str(),
-      [](void* out, int n, char** values, char**) {
-        auto& row = static_cast<std::vector<std::vector<std::string>>*>(out)->emplace_back();
-        for (int i = 0; i < n; ++i) row.emplace_back(values[i] ? values[i] : "");
-        return 0;
-      },
-      &rows, nullptr);
-  sqlite3_close(db);
   return rows;
 }
 
@@ -139,8 +123,8 @@ TEST_F(Runner, ExportsAgreeWithTheStore) {
 
   // run.json: every trial's complete spec, as stored.
   const auto document = nlohmann::ordered_json::parse(test::read_text(run / "run.json"));
-  const auto specs =
-      query(store, "SELECT trial, spec FROM trials WHERE run_id = '" + id + "' ORDER BY trial");
+  const auto specs = test::query_rows(
+      store, "SELECT trial, spec FROM trials WHERE run_id = '" + id + "' ORDER BY trial");
   ASSERT_EQ(specs.size(), 4u);
   ASSERT_EQ(document["trials"].size(), 4u);
   for (std::size_t i = 0; i < specs.size(); ++i) {
@@ -150,8 +134,9 @@ TEST_F(Runner, ExportsAgreeWithTheStore) {
 
   // summary.csv: the final held-out loss and the grid's keys, as stored.
   const auto summary = read_csv(run / "summary.csv");
-  const auto losses = query(store, "SELECT trial, value FROM metrics WHERE run_id = '" + id +
-                                       "' AND metric = 'final.eval_loss' ORDER BY trial");
+  const auto losses =
+      test::query_rows(store, "SELECT trial, value FROM metrics WHERE run_id = '" + id +
+                                  "' AND metric = 'final.eval_loss' ORDER BY trial");
   ASSERT_EQ(summary.size(), 4u);
   ASSERT_EQ(losses.size(), 4u);
   for (std::size_t i = 0; i < 4; ++i) {
@@ -165,8 +150,9 @@ TEST_F(Runner, ExportsAgreeWithTheStore) {
 
   // curves.csv: one row per trial and evaluation step, the values as stored.
   const auto curves = read_csv(run / "curves.csv");
-  const auto evaluations = query(store, "SELECT trial, step, value FROM metrics WHERE run_id = '" +
-                                            id + "' AND metric = 'eval_loss' ORDER BY trial, step");
+  const auto evaluations =
+      test::query_rows(store, "SELECT trial, step, value FROM metrics WHERE run_id = '" + id +
+                                  "' AND metric = 'eval_loss' ORDER BY trial, step");
   ASSERT_EQ(curves.size(), evaluations.size());
   ASSERT_EQ(curves.size(), 4u * 2u);  // steps 10 and 20
   for (std::size_t i = 0; i < curves.size(); ++i) {

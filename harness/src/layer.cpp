@@ -33,6 +33,18 @@ void Layer<Scalar>::resize(int steps, int batch) {
   slices_ = backend_.slices(batch);
 }
 
+// What resize(steps, batch) and a pass's W_xᵀ copy keep: the sum of the buffers above.
+template <class Scalar>
+std::size_t Layer<Scalar>::buffer_elements(int steps, int batch, bool token_input) const {
+  const std::size_t P = spec_.state_width, C = spec_.cell_state_width;
+  const std::size_t gate_width = std::size_t(spec_.gates) * hidden_size_;
+  const std::size_t rows = std::size_t(steps) * batch, states = rows + batch;
+  return 2 * states * (P + C)  // states_, dstates_; cells_, dcells_
+         + rows * gate_width * (spec_.separate_recurrent_gradient ? 3 : 2)  // gates_, d_gates_*
+         + rows * spec_.workspace_width + std::size_t(batch) * spec_.scratch_width +
+         (token_input ? std::size_t(input_size_) * gate_width : 0);  // token_weights_
+}
+
 template <class Scalar>
 void Layer<Scalar>::forward(std::span<const ConstMatrixView<Scalar>> parameters,
                             SequenceInput<Scalar> x, int steps, ConstMatrixView<Scalar> h0,

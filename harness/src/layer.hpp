@@ -74,6 +74,10 @@ class Layer {
   ConstMatrixView<Scalar> initial_cell_gradient() const;
   ConstMatrixView<Scalar> hidden_gradients() const { return dstates_.view(); }
 
+  // The scalars the layer's buffers hold after a forward and backward of `batch` sequences of
+  // `steps` steps (the largest pass sets them: buffers only grow).
+  std::size_t buffer_elements(int steps, int batch, bool token_input) const;
+
  private:
   bool has_cell_state() const { return spec_.cell_state_width > 0; }
   void resize(int steps, int batch);

@@ -22,6 +22,7 @@
 #include "experiment/spec.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
+#include "run/memory_check.hpp"
 #include "run/resume.hpp"
 #include "run/runner.hpp"
 #include "tasks/task.hpp"
@@ -145,6 +146,18 @@ std::vector<std::string> column_list(const std::string& text) {
   return names;
 }
 
+// Ends the command before any work (exit 2) when not one trial fits in `memory` bytes.
+void check_some_trial_fits(const ExperimentSpec& spec, const Registry& plugins, double memory) {
+  std::string first_refusal;
+  for (const auto& trial : spec.trials) {
+    const std::string refusal = memory_refusal(estimate_trial_memory(trial, plugins), memory);
+    if (refusal.empty()) return;
+    if (first_refusal.empty()) first_refusal = refusal;
+  }
+  throw UsageError{fmt::format("run: no trial of {} fits in memory: the first one was {}",
+                               spec.file, first_refusal)};
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -156,6 +169,8 @@ int run_command(const std::vector<std::string>& args) {
       "report.html and report.md with plots: see 'harness report --help').\n"
       "Each trial runs in a child process: one whose cell or backend throws or crashes is\n"
       "stored as failed, the others go on, and the exit code is 1.\n"
+      "A trial estimated to need more memory than is available is refused before it starts\n"
+      "(stored as failed; exit code 2 when no trial fits).\n"
       "Ctrl-C stops cleanly: finished trials are kept and the run is marked incomplete.\n"
       "--resume goes on with a stored run (interrupted, killed or with failed trials): its\n"
       "finished trials are kept and the others run with the same seeds; it refuses when the\n"
@@ -179,6 +194,9 @@ int run_command(const std::vector<std::string>& args) {
       "resume", po::value<std::string>()->value_name("RUN_ID|RUN_DIR"),
       "go on with this run of the store (or of this folder), keeping its finished trials")(
       "retry-failed", "with --resume: run the trials that failed again")(
+      "memory", po::value<double>()->value_name("GIB"),
+      "memory the trials may use together, GiB (default: what the machine has available when "
+      "the run starts); a trial estimated to need more is refused before it starts")(
       "experiment", po::value<std::string>()->value_name("EXPERIMENT.yaml"), "the experiment file");
   options.add(plugin_options());
   po::positional_options_description positional;
@@ -200,6 +218,9 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError{"run: which experiment? e.g. harness run experiments/long_dep.yaml"};
   }
   if (values["jobs"].as<int>() < 0) throw UsageError{"run: --jobs must be 0 (automatic) or more"};
+  if (values.count("memory") && !(values["memory"].as<double>() > 0)) {
+    throw UsageError{"run: --memory must be a positive number of GiB, e.g. --memory 8"};
+  }
 
   const Registry plugins = load_plugins(values);
   const KnownNames known = known_names(plugins);
@@ -235,6 +256,9 @@ int run_command(const std::vector<std::string>& args) {
                    : "");
   }
   run_options.jobs = values["jobs"].as<int>();
+  run_options.memory =
+      values.count("memory") ? values["memory"].as<double>() * 0x1p30 : available_memory_bytes();
+  if (!resumed) check_some_trial_fits(spec, plugins, run_options.memory);
   run_options.report = !values.count("no-report");
   if (values.count("columns")) {  // checked before any work
     run_options.columns = select_columns(planned_summary(spec.trials),

@@ -36,6 +36,19 @@ void add_sequence(ConstMatrixView<Scalar> from, MatrixView<Scalar> to, int steps
 
 }  // namespace
 
+ModelShape model_shape(const ModelSpec& model, const Task& task) {
+  return {.input = task.input_size(),
+          .hidden = model.hidden,
+          .projection = model.proj,
+          .layers = model.layers,
+          .bidirectional = model.bidirectional,
+          .merge = model.merge,
+          .dropout = model.dropout,
+          .learn_initial_state = model.learn_initial_state,
+          .output = task.output_size(),
+          .readout = task.readout()};
+}
+
 template <class Scalar>
 Model<Scalar>::Model(const Cell& cell, const Backend& backend, const ModelShape& shape)
     : backend_(backend), shape_(shape) {
@@ -87,6 +100,43 @@ Model<Scalar>::Model(const Cell& cell, const Backend& backend, const ModelShape&
   layer_d_outputs_.resize(shape.layers);
   dropout_masks_.resize(shape.layers);
   dropped_.resize(shape.layers);
+}
+
+// Counts what the constructor above allocates, and what forward and backward below resize.
+template <class Scalar>
+ModelFootprint Model<Scalar>::footprint(const Cell& cell, const Backend& backend,
+                                        const ModelShape& shape, int steps, int batch,
+                                        bool token_input) {
+  const int directions = shape.bidirectional ? 2 : 1;
+  const std::size_t rows = std::size_t(steps) * batch;
+  ModelFootprint footprint;
+  std::size_t top = 0, state = 0;
+  for (int l = 0; l < shape.layers; ++l) {
+    const int input = l == 0 ? shape.input : static_cast<int>(top);
+    const bool tokens = l == 0 && token_input;
+    const std::size_t dense_input = tokens ? 0 : rows * input;  // ∂x, time-reversed x
+    for (int d = 0; d < directions; ++d) {
+      const Layer<Scalar> layer(
+          cell, backend,
+          CellShape{.input = input, .hidden = shape.hidden, .projection = shape.projection});
+      const std::size_t P = layer.output_size(), C = layer.cell_state_size();
+      footprint.parameters += layer.layout().size() + (shape.learn_initial_state ? P + C : 0);
+      footprint.buffers += layer.buffer_elements(steps, batch, tokens)  //
+                           + std::size_t(batch) * (P + C)               // h0, c0
+                           + dense_input                                // dx
+                           + (d == 1 ? dense_input + rows * P : 0);     // reversed x and dy
+      state = P;
+    }
+    top = state * (shape.bidirectional && shape.merge == Merge::Concat ? 2 : 1);
+    footprint.buffers += 2 * rows * top;  // layer_outputs_, layer_d_outputs_
+    if (l > 0 && shape.dropout > 0) footprint.buffers += 2 * rows * top;  // mask, dropped
+  }
+  const std::size_t readouts = shape.readout == Readout::LastStep ? batch : rows;
+  footprint.parameters += (top + 1) * shape.output;                                  // W_y, b_y
+  footprint.buffers += readouts * shape.output                                       // head_output_
+                       + (shape.readout == Readout::LastStep ? 2 * batch * top : 0)  // final states
+                       + std::size_t(batch) * state;                                 // zeros_
+  return footprint;
 }
 
 template <class Scalar>

@@ -43,6 +43,9 @@ struct ModelShape {
   Readout readout = Readout::LastStep;
 };
 
+// The shape of a trial's model: the spec's, with the task's input, output and readout.
+ModelShape model_shape(const ModelSpec& model, const Task& task);
+
 // A named slice of the parameter arena, e.g. "layer1.fwd.W_h" or "head.W_y".
 struct NamedParameter {
   std::string name;
@@ -61,10 +64,22 @@ struct RecurrentState {
   std::vector<Matrix<Scalar>> h, c;
 };
 
+// What a model holds, in scalars, counted without allocating it: its parameters (the gradients
+// are as many again) and its buffers after a forward and backward of one batch size.
+struct ModelFootprint {
+  std::size_t parameters = 0;
+  std::size_t buffers = 0;  // the layers', the stack's and the head's
+};
+
 template <class Scalar>
 class Model {
  public:
   Model(const Cell& cell, const Backend& backend, const ModelShape& shape);
+
+  // The footprint of Model(cell, backend, shape) after passes of `batch` sequences of `steps`
+  // steps (its largest): so that a model too large for the machine is refused before it exists.
+  static ModelFootprint footprint(const Cell& cell, const Backend& backend, const ModelShape& shape,
+                                  int steps, int batch, bool token_input);
 
   const ModelShape& shape() const { return shape_; }
   const std::vector<NamedParameter>& parameters() const { return named_; }

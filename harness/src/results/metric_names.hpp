@@ -36,6 +36,8 @@ inline constexpr std::string_view kTimestepsPerSecond = "timesteps_per_s";
 inline constexpr std::string_view kGflops = "gflops";
 inline constexpr std::string_view kWallSeconds = "wall_s";
 inline constexpr std::string_view kPeakMemoryMb = "peak_memory_mb";
+inline constexpr std::string_view kTrialMemoryMb = "trial_memory_mb";
+inline constexpr std::string_view kEstimatedMemoryMb = "estimated_memory_mb";
 
 // Language models: the held-out measure besides the loss, at the end ("final.<measure>"), and
 // each n-gram baseline in it at step 0 ("baseline.<n>-gram.<measure>").

@@ -70,6 +70,8 @@ TrialRecord make_record(const TrialResult& r) {
   add(last, metric::kGflops, r.gflops);
   add(last, metric::kWallSeconds, r.wall_seconds);
   add(last, metric::kPeakMemoryMb, r.peak_memory_mb);
+  add(last, metric::kTrialMemoryMb, r.trial_memory_mb);
+  add(0, metric::kEstimatedMemoryMb, r.estimated_memory_mb);
   record.profile_init = r.grad_profile_init;
   record.profile_final = r.grad_profile_final;
   record.samples = r.samples;

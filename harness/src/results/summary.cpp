@@ -128,8 +128,12 @@ const std::vector<ResultColumn>& result_columns() {
        [](const TrialRecord& t) { return optional_number(t.value(kTimestepsPerSecond)); }},
       {"gflops", "GFLOP/s of model math in training", false,
        [](const TrialRecord& t) { return optional_number(t.value(kGflops)); }},
-      {"peak_memory_mb", "the process's peak resident memory, MiB", false,
+      {"peak_memory_mb", "the trial process's peak resident memory, MiB", false,
        [](const TrialRecord& t) { return optional_number(t.value(kPeakMemoryMb)); }},
+      {"memory_mb", "the trial's own memory: that peak above the process at its start, MiB", false,
+       [](const TrialRecord& t) { return optional_number(t.value(kTrialMemoryMb)); }},
+      {"estimated_mb", "the trial's memory as estimated before it started, MiB", false,
+       [](const TrialRecord& t) { return optional_number(t.value(kEstimatedMemoryMb)); }},
       {"wall_s", "the trial's wall time, seconds", true,
        [](const TrialRecord& t) {
          const auto seconds = t.value(kWallSeconds);

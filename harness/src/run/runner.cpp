@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "results/environment.hpp"
 #include "results/export.hpp"
 #include "results/store.hpp"
+#include "run/memory_check.hpp"
 
 namespace harness {
 
@@ -120,27 +122,48 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
                        ? std::filesystem::path("results") / experiment.name / run.run_id
                        : options.folder;
   const int jobs = options.jobs > 0 ? options.jobs : automatic_jobs(experiment);
+  const double memory = options.memory > 0 ? options.memory : available_memory_bytes();
+  std::map<int, MemoryEstimate> estimates;  // of the trials to run
+  for (const auto& trial : experiment.trials) {
+    if (kept.contains(trial.index)) continue;
+    try {
+      estimates[trial.index] = estimate_trial_memory(trial, plugins);
+    } catch (const std::exception&) {
+      estimates[trial.index] = {};  // its cell's spec throws: the trial fails in its child
+    }
+  }
   // run.json first, so that a run killed before its end can be resumed by its folder.
   export_run(store.load_run(run.run_id), outcome.folder, options.store, options.columns);
   observer.run_started(run, jobs, outcome.folder);
 
   std::mutex store_mutex;
   std::atomic<std::size_t> next{0}, finished{kept.size()};
+  auto keep = [&](const TrialSpec& trial, const TrialRecord& record) {
+    {
+      std::lock_guard lock(store_mutex);
+      store.add_trial(run.run_id, record);
+      if (record.status == "failed") ++outcome.failed_trials;
+    }
+    ++finished;
+    observer.trial_finished(trial, record);
+  };
+  MemoryBudget budget(memory);
   auto worker = [&] {
     for (std::size_t i = next++; i < experiment.trials.size() && !stop.load(); i = next++) {
       const TrialSpec& trial = experiment.trials[i];
       if (kept.contains(trial.index)) continue;
+      const MemoryEstimate& estimate = estimates.at(trial.index);
+      const double bytes = estimate.total();
+      if (const auto refusal = memory_refusal(estimate, memory); !refusal.empty()) {
+        keep(trial, failed_record(trial, refusal));
+        continue;
+      }
+      if (!budget.acquire(bytes, stop)) break;
       observer.trial_started(trial);
       const auto ended = run_isolated_trial(
           trial, plugins, checkpoint_file(outcome.folder, trial.index), observer, stop);
-      if (!ended) continue;  // interrupted: nothing to keep
-      {
-        std::lock_guard lock(store_mutex);
-        store.add_trial(run.run_id, *ended);
-        if (ended->status == "failed") ++outcome.failed_trials;
-      }
-      ++finished;
-      observer.trial_finished(trial, *ended);
+      budget.release(bytes);
+      if (ended) keep(trial, *ended);  // nothing to keep of an interrupted trial
     }
   };
   std::vector<std::thread> workers;

@@ -33,6 +33,9 @@ struct RunOptions {
   // `experiment` must be the one the run stored (resume.hpp checks that it can be).
   std::string resume;
   bool retry_failed = false;
+  // Bytes the trials may use together; 0: what the machine has available when the run starts.
+  // A trial whose estimate exceeds it is stored as failed without running (memory_check.hpp).
+  double memory = 0;
 };
 
 class RunObserver {

@@ -111,6 +111,11 @@ std::vector<Batch> LanguageModelTask::held_out_set(int, std::uint64_t) const {
   return chunked_streams(corpus_->held_out, eval_streams(corpus_->held_out.size(), chunk_), chunk_);
 }
 
+// Every held-out token is read as an input and as the previous step's target.
+HeldOutSize LanguageModelTask::held_out_size(int) const {
+  return {eval_streams(corpus_->held_out.size(), chunk_), 2 * corpus_->held_out.size()};
+}
+
 const std::vector<double>& LanguageModelTask::baseline_nats() const {
   // Shared by every trial on the same corpus and held-out streams; counted once.
   static std::mutex mutex;

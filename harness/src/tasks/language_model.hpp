@@ -51,6 +51,7 @@ class LanguageModelTask final : public Task {
 
   void training_batch(std::mt19937_64& rng, int batch, Batch& out) override;
   std::vector<Batch> held_out_set(int sequences, std::uint64_t seed) const override;
+  HeldOutSize held_out_size(int sequences) const override;
 
   double chance_loss() const override;  // the 1-gram model's held-out nats per token
   std::string solved_criterion() const override;

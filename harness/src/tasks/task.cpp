@@ -28,6 +28,13 @@ std::vector<Batch> GeneratedTask::held_out_set(int sequences, std::uint64_t seed
   return batches;
 }
 
+HeldOutSize GeneratedTask::held_out_size(int sequences) const {
+  const std::size_t T = steps();
+  const std::size_t inputs = T * (token_input() ? 1 : input_size());
+  const std::size_t targets = readout() == Readout::EveryStep ? T : 1;
+  return {std::min(sequences, kHeldOutBatch), std::size_t(sequences) * (inputs + targets)};
+}
+
 std::unique_ptr<Task> make_task(const TaskSpec& spec) {
   return spec.kind->make(spec);
 }

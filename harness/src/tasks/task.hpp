@@ -42,6 +42,12 @@ struct Score {
 
 struct Corpus;  // text/corpus.hpp
 
+// How large a held-out set is, known without making it.
+struct HeldOutSize {
+  int largest_batch = 0;     // sequences in its largest batch
+  std::size_t elements = 0;  // its inputs and targets, 4 bytes each
+};
+
 // A measure a task reports besides the loss (a language model's bits per character), derived
 // from the held-out loss in nats per readout.
 struct HeldOutMeasure {
@@ -64,6 +70,7 @@ class Task {
   // The held-out set: `sequences` for tasks that generate them (from their own random stream,
   // seeded from `seed`); a corpus's fixed held-out split otherwise.
   virtual std::vector<Batch> held_out_set(int sequences, std::uint64_t seed) const = 0;
+  virtual HeldOutSize held_out_size(int sequences) const = 0;
 
   // The loss of the best predictor that ignores the inputs, from the task's definition.
   virtual double chance_loss() const = 0;
@@ -89,6 +96,7 @@ class GeneratedTask : public Task {
     sample(rng, batch, out);
   }
   std::vector<Batch> held_out_set(int sequences, std::uint64_t seed) const override;
+  HeldOutSize held_out_size(int sequences) const override;
 };
 
 std::unique_ptr<Task> make_task(const TaskSpec& spec);

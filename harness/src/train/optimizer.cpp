@@ -80,4 +80,8 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainingSpec& training, std::siz
   throw std::logic_error("make_optimizer: an optimizer kind without a case");
 }
 
+int optimizer_state_per_parameter(OptimizerKind kind) {
+  return kind == OptimizerKind::Adam ? 2 : 1;
+}
+
 }  // namespace harness

@@ -20,4 +20,7 @@ class Optimizer {
 
 std::unique_ptr<Optimizer> make_optimizer(const TrainingSpec& training, std::size_t size);
 
+// The floats of state an optimizer keeps per parameter (v; s; m and v).
+int optimizer_state_per_parameter(OptimizerKind kind);
+
 }  // namespace harness

@@ -23,7 +23,8 @@ class Throughput {
   double seconds_ = 0, sequences_ = 0, timesteps_ = 0, forward_flops_ = 0;
 };
 
-// The largest resident set of the process so far, in MiB.
+// The largest resident set of the process so far, and the resident set now, in MiB.
 double peak_memory_mb();
+double resident_memory_mb();
 
 }  // namespace harness

@@ -13,6 +13,7 @@
 #include "train/clipping.hpp"
 #include "train/evaluation.hpp"
 #include "train/initialize.hpp"
+#include "train/memory_estimate.hpp"
 #include "train/optimizer.hpp"
 #include "train/throughput.hpp"
 #include "train/training_step.hpp"
@@ -109,20 +110,12 @@ void keep_trained_model(Model<float>& model, const Task& task, const TrialSpec& 
 
 TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const TrialOptions& options) {
   const auto started = Clock::now();
+  const double resident_at_start = resident_memory_mb();
+  const double estimated_bytes = estimate_trial_memory(spec, plugins).total();
   const auto task = make_task(spec.task);
   const auto cell = plugins.make_cell(spec.model.cell);
   const auto backend = plugins.make_backend(spec.backend.name, {.threads = spec.backend.threads});
-  Model<float> model(*cell, *backend,
-                     {.input = task->input_size(),
-                      .hidden = spec.model.hidden,
-                      .projection = spec.model.proj,
-                      .layers = spec.model.layers,
-                      .bidirectional = spec.model.bidirectional,
-                      .merge = spec.model.merge,
-                      .dropout = spec.model.dropout,
-                      .learn_initial_state = spec.model.learn_initial_state,
-                      .output = task->output_size(),
-                      .readout = task->readout()});
+  Model<float> model(*cell, *backend, model_shape(spec.model, *task));
   std::mt19937_64 rng(spec.seed);
   initialize(model, spec.model.init, spec.task.length, rng);
   model.seed_dropout(spec.seed);
@@ -226,6 +219,8 @@ TrialResult run_trial(const TrialSpec& spec, const Registry& plugins, const Tria
   result.gflops = throughput.gflops();
   result.wall_seconds = seconds_since(started);
   result.peak_memory_mb = peak_memory_mb();
+  result.trial_memory_mb = result.peak_memory_mb - resident_at_start;
+  result.estimated_memory_mb = estimated_bytes / (1024.0 * 1024.0);
   return result;
 }
 

@@ -49,7 +49,9 @@ struct TrialResult {
   std::vector<CurvePoint> curve;
   std::vector<ParameterGradientNorm> parameter_grad_norms;
   double wall_seconds = 0, sequences_per_second = 0, timesteps_per_second = 0, gflops = 0;
-  double peak_memory_mb = 0;
+  double peak_memory_mb = 0;       // the process's peak resident set
+  double trial_memory_mb = 0;      // that peak above the resident set at the trial's start
+  double estimated_memory_mb = 0;  // memory_estimate.hpp, before the trial started
   // Tasks with a measure besides the loss (language models): its name, its final held-out value,
   // and the task's baselines in it; samples of the trained model's text.
   std::string measure;
