@@ -103,25 +103,40 @@ ResultsStore::ResultsStore(const std::string& path) : path_(path) {
     sqlite3_close(db_);
     throw std::runtime_error(fmt::format("cannot open the results store {}: {}", path, message));
   }
-  sqlite3_busy_timeout(db_, 10000);
+  // Writers queue for the lock (up to a minute: a trial's rows are one short transaction)
+  // instead of failing at once when another process writes the same store.
+  sqlite3_busy_timeout(db_, 60000);
   // Statements are finalized before the database may be closed below.
   const auto single_integer = [this](const char* sql) {
     Statement statement(db_, sql);
     statement.next();
     return statement.integer(0);
   };
-  const int found = single_integer("PRAGMA user_version");
-  const int tables = single_integer("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-  if (found == 0 && tables == 0) {
-    execute(std::string("BEGIN;") + kSchema + "COMMIT;");
-  } else if (found == 2) {
-    execute(std::string("BEGIN;") + kFromSchema2 + "COMMIT;");
-  } else if (found != kSchemaVersion) {
-    sqlite3_close(db_);
-    throw std::runtime_error(fmt::format(
-        "the results store {} was written by {} version of the harness (schema {}, this one "
-        "reads {}); give another file with --store, or move this one aside",
-        path, found < kSchemaVersion ? "an older" : "a newer", found, kSchemaVersion));
+  // Read and created or upgraded under the write lock, so that processes opening a new store at
+  // once create its tables once.
+  try {
+    execute("BEGIN IMMEDIATE");
+    const int found = single_integer("PRAGMA user_version");
+    const int tables = single_integer("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
+    if (found == 0 && tables == 0) {
+      execute(std::string(kSchema) + "COMMIT;");
+    } else if (found == 2) {
+      execute(std::string(kFromSchema2) + "COMMIT;");
+    } else if (found != kSchemaVersion) {
+      throw std::runtime_error(fmt::format(
+          "the results store {} was written by {} version of the harness (schema {}, this one "
+          "reads {}); give another file with --store, or move this one aside",
+          path, found < kSchemaVersion ? "an older" : "a newer", found, kSchemaVersion));
+    } else {
+      execute("COMMIT");
+    }
+    // Write-ahead logging: readers do not block the writer nor it them (several runs, shards or
+    // `harness report` on one store at once). A file system without shared memory keeps the
+    // rollback journal, slower under many writers but as safe.
+    execute("PRAGMA journal_mode = WAL");
+  } catch (...) {
+    sqlite3_close(db_);  // rolls back what is open
+    throw;
   }
 }
 
@@ -166,7 +181,7 @@ void ResultsStore::resume_run(const std::string& run_id) {
 }
 
 void ResultsStore::remove_trial(const std::string& run_id, int trial) {
-  execute("BEGIN");
+  execute("BEGIN IMMEDIATE");  // the write lock first: no deadlock between two writers
   try {
     for (const char* table : {"trials", "metrics", "grad_profile", "samples"}) {
       Statement(db_, fmt::format("DELETE FROM {} WHERE run_id = ? AND trial = ?", table).c_str())
@@ -182,7 +197,7 @@ void ResultsStore::remove_trial(const std::string& run_id, int trial) {
 }
 
 void ResultsStore::add_trial(const std::string& run_id, const TrialRecord& r) {
-  execute("BEGIN");
+  execute("BEGIN IMMEDIATE");  // the write lock first: no deadlock between two writers
   try {
     Statement(db_,
               "INSERT INTO trials SELECT ?, ?, ?, ?, ?, ?, environment, ? FROM runs "

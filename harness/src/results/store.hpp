@@ -10,6 +10,8 @@
 //   grad_profile  run_id, trial, phase (init | final), t, norm
 //   samples       run_id, trial, seed, text: what a trained language model wrote
 // A run left "running" ended without saying so (killed); its finished trials are all there.
+// Several processes may write one store at once: it is in write-ahead-log mode, writers take the
+// lock before they read and wait for it (busy timeout), and a trial's rows are one transaction.
 #pragma once
 
 #include <string>
