@@ -300,7 +300,7 @@ TEST(Run, RunKilledMidSweepResumesToTheSameSummary) {
   const fs::path store = folder / "killed.sqlite", log = folder / "log.txt";
   const pid_t pid =
       start_harness(fmt_args(experiment, folder / "killed", store) + " --jobs 1 --no-report", log);
-  for (int i = 0; i < 1200 && test::read_text(log).find("[2/3]") == std::string::npos; ++i) {
+  for (int i = 0; i < 6000 && test::read_text(log).find("[2/3]") == std::string::npos; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
