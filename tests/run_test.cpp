@@ -12,18 +12,19 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
 
 #include "support/files.hpp"
 #include "support/run_harness.hpp"
 #include "support/store_query.hpp"
+#include "support/summary_csv.hpp"
 
 namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
 using test::run_harness;
+using test::summary_without_timing;
 
 // "run EXPERIMENT --out OUT --store STORE", quoted for the shell.
 std::string fmt_args(const fs::path& experiment, const fs::path& out, const fs::path& store) {
@@ -38,26 +39,6 @@ fs::path scratch(const std::string& name) {
 fs::path write(const fs::path& file, const std::string& text) {
   std::ofstream(file) << text;
   return file;
-}
-
-// summary.csv without the columns that measure time and memory.
-std::string summary_without_timing(const fs::path& folder) {
-  std::stringstream in(test::read_text(folder / "summary.csv"));
-  std::string line, out;
-  std::vector<bool> keep;
-  while (std::getline(in, line)) {
-    std::stringstream fields(line);
-    std::string field;
-    for (std::size_t c = 0; std::getline(fields, field, ','); ++c) {
-      const bool measured = field == "seq_per_s" || field == "timesteps_per_s" ||
-                            field == "gflops" || field == "peak_memory_mb" ||
-                            field == "memory_mb" || field == "wall_s";
-      if (keep.size() <= c) keep.push_back(!measured);
-      if (keep[c]) out += field + ",";
-    }
-    out += "\n";
-  }
-  return out;
 }
 
 TEST(Run, SameSeedGivesTheSameSummary) {
@@ -192,11 +173,12 @@ TEST(Run, StoreOfAnotherSchemaIsRefused) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_EQ(result.output, "harness run: the results store " + (folder / "old.sqlite").string() +
                                " was written by an older version of the harness (schema 0, "
-                               "this one reads 3); give another file with --store, or move this "
+                               "this one reads 4); give another file with --store, or move this "
                                "one aside\n");
 }
 
-// A store of schema 2 (before runs recorded their experiment file's SHA-256) gains the column.
+// A store of schema 2 (before runs recorded their experiment file's SHA-256 and their shard)
+// gains the columns.
 TEST(Run, SchemaTwoStoreIsUpgraded) {
   const fs::path folder = scratch("schema_2");
   sqlite3* db = nullptr;
@@ -224,7 +206,9 @@ TEST(Run, SchemaTwoStoreIsUpgraded) {
   EXPECT_EQ(test::query_column(folder / "two.sqlite", "SELECT length(experiment_sha256) FROM runs"),
             std::vector<std::string>{"64"});
   EXPECT_EQ(test::query_column(folder / "two.sqlite", "PRAGMA user_version"),
-            std::vector<std::string>{"3"});
+            std::vector<std::string>{"4"});
+  EXPECT_EQ(test::query_column(folder / "two.sqlite", "SELECT shard FROM runs"),
+            std::vector<std::string>{""});
 }
 
 TEST(Run, InterruptedRunKeepsFinishedTrialsAndIsMarkedIncomplete) {

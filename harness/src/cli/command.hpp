@@ -19,6 +19,7 @@ struct UsageError {
 
 int check_command(const std::vector<std::string>& args);
 int compare_command(const std::vector<std::string>& args);
+int merge_command(const std::vector<std::string>& args);
 int plugins_command(const std::vector<std::string>& args);
 int report_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);

@@ -71,7 +71,10 @@ class ProgressObserver final : public RunObserver {
       : spec_(spec), varying_(varying_keys(spec)), display_(isatty(STDERR_FILENO)) {}
 
   void run_started(const RunRecord& run, int jobs, const std::filesystem::path&) override {
-    fmt::print(stderr, "{}: {} trials, {} at a time; run {}\n", spec_.name, spec_.trials.size(),
+    fmt::print(stderr, "{}: {} trials{}, {} at a time; run {}\n", spec_.name, run.trials_planned,
+               run.shard.empty()
+                   ? ""
+                   : fmt::format(" (part {} of the {} trials)", run.shard, spec_.trials.size()),
                jobs, run.run_id);
     std::vector<std::string> seen;
     for (const auto& t : spec_.trials) {
@@ -194,6 +197,9 @@ int run_command(const std::vector<std::string>& args) {
       "resume", po::value<std::string>()->value_name("RUN_ID|RUN_DIR"),
       "go on with this run of the store (or of this folder), keeping its finished trials")(
       "retry-failed", "with --resume: run the trials that failed again")(
+      "shard", po::value<std::string>()->value_name("I/N"),
+      "run only the I-th of N parts of the sweep (of nearly equal expected work), as its own run; "
+      "one job of a scheduler's array each, then 'harness merge' combines them")(
       "memory", po::value<double>()->value_name("GIB"),
       "memory the trials may use together, GiB (default: what the machine has available when "
       "the run starts); a trial estimated to need more is refused before it starts")(
@@ -208,6 +214,9 @@ int run_command(const std::vector<std::string>& args) {
   if (resuming && values.count("experiment")) {
     throw UsageError{"run: --resume goes on with a stored run; give no experiment file with it"};
   }
+  if (resuming && values.count("shard")) {
+    throw UsageError{"run: --resume keeps the part of the sweep the run began with; no --shard"};
+  }
   if (resuming && values.count("set")) {
     throw UsageError{"run: --resume keeps the run's settings; --set cannot change them"};
   }
@@ -220,6 +229,15 @@ int run_command(const std::vector<std::string>& args) {
   if (values["jobs"].as<int>() < 0) throw UsageError{"run: --jobs must be 0 (automatic) or more"};
   if (values.count("memory") && !(values["memory"].as<double>() > 0)) {
     throw UsageError{"run: --memory must be a positive number of GiB, e.g. --memory 8"};
+  }
+
+  Shard shard;
+  if (values.count("shard")) {
+    try {
+      shard = Shard::parse(values["shard"].as<std::string>());
+    } catch (const ConfigError& error) {
+      throw UsageError{fmt::format("run: {}", error.what())};
+    }
   }
 
   const Registry plugins = load_plugins(values);
@@ -250,11 +268,12 @@ int run_command(const std::vector<std::string>& args) {
                                       [](const TrialRecord& t) { return t.status == "failed"; });
     fmt::print(stderr, "resuming run {}: {} of {} trials kept{}\n", resumed->run.run_id,
                resumed->run.trials.size() - (run_options.retry_failed ? failed : 0),
-               spec.trials.size(),
+               resumed->run.trials_planned,
                run_options.retry_failed && failed > 0
                    ? fmt::format(", {} failed ones to run again", failed)
                    : "");
   }
+  run_options.shard = shard;
   run_options.jobs = values["jobs"].as<int>();
   run_options.memory =
       values.count("memory") ? values["memory"].as<double>() * 0x1p30 : available_memory_bytes();
@@ -277,7 +296,7 @@ int run_command(const std::vector<std::string>& args) {
     fmt::print("Across repeats:\n\n{}\n", repeats);
   }
   fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", outcome.run.run_id,
-             outcome.run.status, outcome.run.trials.size(), spec.trials.size(),
+             outcome.run.status, outcome.run.trials.size(), outcome.run.trials_planned,
              outcome.folder.string(), run_options.store.string());
   if (!outcome.report.html.empty()) {
     fmt::print(stderr, "report: {}{}\n", outcome.report.html.string(),
@@ -292,7 +311,7 @@ int run_command(const std::vector<std::string>& args) {
   if (outcome.run.status != "complete") return kExitInterrupted;
   if (outcome.failed_trials > 0) {
     fmt::print(stderr, "harness run: {} of {} trials failed (status failed, with why, above)\n",
-               outcome.failed_trials, spec.trials.size());
+               outcome.failed_trials, outcome.run.trials_planned);
     return kExitFailure;
   }
   return outcome.report_failure.empty() ? kExitOk : kExitFailure;

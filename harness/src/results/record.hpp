@@ -60,6 +60,7 @@ struct RunRecord {
   std::string environment;        // JSON: commit, CPU, compiler, libraries, plugins
   std::string experiment_yaml;    // as run, every --set applied
   std::string experiment_sha256;  // of the experiment file when the run began
+  std::string shard;              // "2/3": the part of the sweep it ran; "" for all of it
   int trials_planned = 0;
   std::vector<TrialRecord> trials;  // finished ones, by trial number
 };

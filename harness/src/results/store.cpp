@@ -14,25 +14,27 @@ namespace harness {
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 constexpr const char* kSchema =
     "CREATE TABLE environments (id TEXT PRIMARY KEY, json TEXT NOT NULL);"
     "CREATE TABLE runs (run_id TEXT PRIMARY KEY, experiment TEXT, file TEXT, started TEXT, "
     "finished TEXT, status TEXT, environment TEXT, experiment_yaml TEXT, "
-    "trials_planned INTEGER, experiment_sha256 TEXT);"
+    "trials_planned INTEGER, experiment_sha256 TEXT, shard TEXT);"
     "CREATE TABLE trials (run_id TEXT, trial INTEGER, seed INTEGER, status TEXT, message TEXT, "
     "criterion TEXT, environment TEXT, spec TEXT, PRIMARY KEY (run_id, trial));"
     "CREATE TABLE metrics (run_id TEXT, trial INTEGER, step INTEGER, metric TEXT, value REAL);"
     "CREATE INDEX metrics_by_trial ON metrics (run_id, trial);"
     "CREATE TABLE grad_profile (run_id TEXT, trial INTEGER, phase TEXT, t INTEGER, norm REAL);"
     "CREATE TABLE samples (run_id TEXT, trial INTEGER, seed INTEGER, text TEXT);"
-    "PRAGMA user_version = 3;";
+    "PRAGMA user_version = 4;";
 
-// Schema 2 → 3: the runs gain the experiment file's SHA-256 (empty for the older runs).
-constexpr const char* kFromSchema2 =
-    "ALTER TABLE runs ADD COLUMN experiment_sha256 TEXT;"
-    "PRAGMA user_version = 3;";
+// Schema 2 → 3: the runs gain the experiment file's SHA-256 (empty for the older runs);
+// 3 → 4: the part of the sweep a run ran (empty: all of it).
+constexpr const char* kFromSchema2 = "ALTER TABLE runs ADD COLUMN experiment_sha256 TEXT;";
+constexpr const char* kFromSchema3 =
+    "ALTER TABLE runs ADD COLUMN shard TEXT;"
+    "PRAGMA user_version = 4;";
 
 std::string now_utc() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -121,7 +123,9 @@ ResultsStore::ResultsStore(const std::string& path) : path_(path) {
     if (found == 0 && tables == 0) {
       execute(std::string(kSchema) + "COMMIT;");
     } else if (found == 2) {
-      execute(std::string(kFromSchema2) + "COMMIT;");
+      execute(std::string(kFromSchema2) + kFromSchema3 + "COMMIT;");
+    } else if (found == 3) {
+      execute(std::string(kFromSchema3) + "COMMIT;");
     } else if (found != kSchemaVersion) {
       throw std::runtime_error(fmt::format(
           "the results store {} was written by {} version of the harness (schema {}, this one "
@@ -153,16 +157,34 @@ void ResultsStore::execute(const std::string& sql) const {
   }
 }
 
-void ResultsStore::begin_run(const RunRecord& run) {
-  const std::string environment = sha256_of_text(run.environment).substr(0, 16);
+std::string ResultsStore::add_environment(const std::string& json) {
+  const std::string id = sha256_of_text(json).substr(0, 16);
   Statement(db_, "INSERT OR IGNORE INTO environments VALUES (?, ?)")
-      .bind(1, environment)
-      .bind(2, run.environment)
+      .bind(1, id)
+      .bind(2, json)
       .run();
+  return id;
+}
+
+std::string ResultsStore::environment(const std::string& id) const {
+  Statement json(db_, "SELECT json FROM environments WHERE id = ?");
+  json.bind(1, id);
+  return json.next() ? json.text(0) : "";
+}
+
+std::vector<std::string> ResultsStore::run_ids() const {
+  std::vector<std::string> ids;
+  Statement runs(db_, "SELECT run_id FROM runs ORDER BY started, rowid");
+  while (runs.next()) ids.push_back(runs.text(0));
+  return ids;
+}
+
+void ResultsStore::begin_run(const RunRecord& run) {
+  const std::string environment = add_environment(run.environment);
   Statement(db_,
             "INSERT INTO runs (run_id, experiment, file, started, status, environment, "
-            "experiment_yaml, trials_planned, experiment_sha256) "
-            "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)")
+            "experiment_yaml, trials_planned, experiment_sha256, shard) "
+            "VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)")
       .bind(1, run.run_id)
       .bind(2, run.experiment)
       .bind(3, run.file)
@@ -171,6 +193,7 @@ void ResultsStore::begin_run(const RunRecord& run) {
       .bind(6, run.experiment_yaml)
       .bind(7, run.trials_planned)
       .bind(8, run.experiment_sha256)
+      .bind(9, run.shard)
       .run();
 }
 
@@ -200,16 +223,17 @@ void ResultsStore::add_trial(const std::string& run_id, const TrialRecord& r) {
   execute("BEGIN IMMEDIATE");  // the write lock first: no deadlock between two writers
   try {
     Statement(db_,
-              "INSERT INTO trials SELECT ?, ?, ?, ?, ?, ?, environment, ? FROM runs "
-              "WHERE run_id = ?")
+              "INSERT INTO trials SELECT ?, ?, ?, ?, ?, ?, coalesce(nullif(?, ''), environment), "
+              "? FROM runs WHERE run_id = ?")
         .bind(1, run_id)
         .bind(2, r.trial)
         .bind(3, r.seed)
         .bind(4, r.status)
         .bind(5, r.message)
         .bind(6, r.criterion)
-        .bind(7, r.spec.dump())
-        .bind(8, run_id)
+        .bind(7, r.environment)
+        .bind(8, r.spec.dump())
+        .bind(9, run_id)
         .run();
     Statement metric(db_, "INSERT INTO metrics VALUES (?, ?, ?, ?, ?)");
     for (const auto& row : r.metrics) {
@@ -249,7 +273,7 @@ RunRecord ResultsStore::load_run(const std::string& run_id) const {
   Statement header(db_,
                    "SELECT experiment, file, status, started, coalesce(finished, ''), "
                    "environments.json, experiment_yaml, trials_planned, "
-                   "coalesce(experiment_sha256, '') FROM runs JOIN "
+                   "coalesce(experiment_sha256, ''), coalesce(shard, '') FROM runs JOIN "
                    "environments ON environments.id = runs.environment WHERE run_id = ?");
   header.bind(1, run_id);
   if (!header.next()) {
@@ -265,6 +289,7 @@ RunRecord ResultsStore::load_run(const std::string& run_id) const {
   run.experiment_yaml = header.text(6);
   run.trials_planned = header.integer(7);
   run.experiment_sha256 = header.text(8);
+  run.shard = header.text(9);
 
   std::map<int, std::size_t> by_number;  // trial number → index in run.trials
   Statement trials(db_,

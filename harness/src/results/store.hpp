@@ -1,9 +1,10 @@
-// The results store: one SQLite database holding every run, in long rows (schema version 3; a
-// version 2 store gains the experiment's SHA-256 column when opened):
+// The results store: one SQLite database holding every run, in long rows (schema version 4; a
+// store of version 2 or 3 gains the columns it lacks when opened):
 //   environments  id (SHA-256 of the JSON, 16 hex digits), json: what runs ran on
 //   runs          run_id, experiment, file, started, finished, status (running | complete |
 //                 incomplete), environment (id), experiment_yaml (as run, --set applied),
-//                 trials_planned, experiment_sha256 (of the experiment file, to resume)
+//                 trials_planned, experiment_sha256 (of the experiment file, to resume),
+//                 shard ("2/3" for the second of three parts of the sweep, else empty)
 //   trials        run_id, trial, seed, status, message, criterion, environment (id), spec (the
 //                 complete spec as JSON)
 //   metrics       run_id, trial, step, metric, value   (names: metric_names.hpp)
@@ -34,8 +35,15 @@ class ResultsStore {
 
   // Starts a run: `run` gives its id, experiment, file, environment, YAML and planned trials.
   void begin_run(const RunRecord& run);
-  // Stores one finished trial of a run atomically, in the run's environment.
+  // Stores one finished trial of a run atomically, in the environment its record names (one
+  // add_environment stored) or else in the run's.
   void add_trial(const std::string& run_id, const TrialRecord& trial);
+  // Stores an environment's JSON (once) and returns its id.
+  std::string add_environment(const std::string& json);
+  // The JSON of a stored environment, by id ("" when there is none).
+  std::string environment(const std::string& id) const;
+  // Every run's id, oldest first.
+  std::vector<std::string> run_ids() const;
   void finish_run(const std::string& run_id, const std::string& status);
   // Marks a run running again, to go on with its missing trials.
   void resume_run(const std::string& run_id);

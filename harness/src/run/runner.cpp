@@ -19,17 +19,11 @@
 #include "results/export.hpp"
 #include "results/store.hpp"
 #include "run/memory_check.hpp"
+#include "run/trial_order.hpp"
 
 namespace harness {
 
 namespace {
-
-std::string make_run_id() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  char text[32];
-  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::gmtime(&now));
-  return fmt::format("{}-{}", text, getpid());
-}
 
 constexpr char kProgressMessage = 'p', kRecordMessage = 'r';
 
@@ -77,6 +71,13 @@ std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Regi
 
 }  // namespace
 
+std::string make_run_id() {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d-%H%M%S", std::gmtime(&now));
+  return fmt::format("{}-{}", text, getpid());
+}
+
 std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, int trial) {
   return run_folder / "checkpoints" / fmt::format("trial-{}.safetensors", trial);
 }
@@ -94,9 +95,12 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   RunOutcome outcome;
   ResultsStore store(options.store.string());
   RunRecord run;
-  std::set<int> kept;  // trials of a resumed run that are not run again
+  std::set<int> kept;             // trials of a resumed run that are not run again
+  std::vector<TrialSpec> trials;  // of this run: all the experiment's, or its shard's
   if (!options.resume.empty()) {
     run = store.load_run(options.resume);
+    trials = shard_trials(experiment.trials, plugins,
+                          run.shard.empty() ? Shard{} : Shard::parse(run.shard));
     for (const auto& trial : run.trials) {
       if (trial.status == "failed" && options.retry_failed) {
         store.remove_trial(run.run_id, trial.trial);
@@ -115,7 +119,9 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
     run.experiment_yaml = experiment.resolved_yaml;
     run.experiment_sha256 =
         std::filesystem::exists(experiment.file) ? sha256_of_file(experiment.file) : "";
-    run.trials_planned = static_cast<int>(experiment.trials.size());
+    trials = shard_trials(experiment.trials, plugins, options.shard);
+    run.shard = options.shard.text();
+    run.trials_planned = static_cast<int>(trials.size());
     store.begin_run(run);
   }
   outcome.folder = options.folder.empty()
@@ -124,7 +130,7 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   const int jobs = options.jobs > 0 ? options.jobs : automatic_jobs(experiment);
   const double memory = options.memory > 0 ? options.memory : available_memory_bytes();
   std::map<int, MemoryEstimate> estimates;  // of the trials to run
-  for (const auto& trial : experiment.trials) {
+  for (const auto& trial : trials) {
     if (kept.contains(trial.index)) continue;
     try {
       estimates[trial.index] = estimate_trial_memory(trial, plugins);
@@ -149,8 +155,8 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   };
   MemoryBudget budget(memory);
   auto worker = [&] {
-    for (std::size_t i = next++; i < experiment.trials.size() && !stop.load(); i = next++) {
-      const TrialSpec& trial = experiment.trials[i];
+    for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
+      const TrialSpec& trial = trials[i];
       if (kept.contains(trial.index)) continue;
       const MemoryEstimate& estimate = estimates.at(trial.index);
       const double bytes = estimate.total();
@@ -170,7 +176,7 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
   for (auto& w : workers) w.join();
 
-  const bool complete = finished.load() == experiment.trials.size();
+  const bool complete = finished.load() == trials.size();
   store.finish_run(run.run_id, complete ? "complete" : "incomplete");
   outcome.run = store.load_run(run.run_id);
   export_run(outcome.run, outcome.folder, options.store, options.columns);

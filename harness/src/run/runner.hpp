@@ -17,6 +17,7 @@
 #include "registry.hpp"
 #include "report/report.hpp"
 #include "results/record.hpp"
+#include "run/trial_order.hpp"
 #include "train/trial.hpp"
 
 namespace harness {
@@ -33,6 +34,9 @@ struct RunOptions {
   // `experiment` must be the one the run stored (resume.hpp checks that it can be).
   std::string resume;
   bool retry_failed = false;
+  // The part of the sweep to run (its own run, merged with the others by results/merge.hpp).
+  // A resumed run keeps the part it began with.
+  Shard shard;
   // Bytes the trials may use together; 0: what the machine has available when the run starts.
   // A trial whose estimate exceeds it is stored as failed without running (memory_check.hpp).
   double memory = 0;
@@ -62,6 +66,9 @@ struct RunOutcome {
 RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
                           const RunOptions& options, RunObserver& observer,
                           std::atomic<bool>& stop);
+
+// A new run's id: the UTC time and the process id, "20261201-224726-4242".
+std::string make_run_id();
 
 // Where a trial's trained model is saved in its run's folder (model/checkpoint.hpp).
 std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, int trial);

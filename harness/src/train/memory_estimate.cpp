@@ -30,22 +30,45 @@ std::string MemoryEstimate::describe() const {
                      readable_bytes(buffers), readable_bytes(data));
 }
 
-MemoryEstimate estimate_trial_memory(const TrialSpec& trial, const Registry& plugins) {
-  const auto task = make_task(trial.task);
+namespace {
+
+// The model a trial trains, counted at the largest batch it runs.
+struct SizedTrial {
+  std::unique_ptr<Task> task;
+  int T = 0, B = 0;
+  HeldOutSize held_out;
+  ModelFootprint model;
+};
+
+SizedTrial size_trial(const TrialSpec& trial, const Registry& plugins) {
+  SizedTrial sized{.task = make_task(trial.task)};
+  const Task& task = *sized.task;
   const auto cell = plugins.make_cell(trial.model.cell);
   const auto backend = plugins.make_backend(trial.backend.name, {.threads = trial.backend.threads});
-  const HeldOutSize held_out = task->held_out_size(trial.task.eval_sequences);
-  const int T = task->steps(), B = trial.training.batch;
-  const int batch = std::max(B, held_out.largest_batch);
-  const bool tokens = task->token_input();
-  const ModelFootprint model =
-      Model<float>::footprint(*cell, *backend, model_shape(trial.model, *task), T, batch, tokens);
+  sized.held_out = task.held_out_size(trial.task.eval_sequences);
+  sized.T = task.steps();
+  sized.B = trial.training.batch;
+  sized.model =
+      Model<float>::footprint(*cell, *backend, model_shape(trial.model, task), sized.T,
+                              std::max(sized.B, sized.held_out.largest_batch), task.token_input());
+  return sized;
+}
+
+}  // namespace
+
+MemoryEstimate estimate_trial_memory(const TrialSpec& trial, const Registry& plugins) {
+  const SizedTrial sized = size_trial(trial, plugins);
+  const Task& task = *sized.task;
+  const int T = sized.T, B = sized.B, batch = std::max(B, sized.held_out.largest_batch);
+  const bool tokens = task.token_input();
+  const HeldOutSize& held_out = sized.held_out;
+  const ModelFootprint& model = sized.model;
 
   const double rows = double(T) * B;
-  const double readouts = task->readout() == Readout::EveryStep ? rows : B;
-  const double training_batch = rows * (tokens ? 1 : task->input_size()) + readouts;
+  const double readouts = task.readout() == Readout::EveryStep ? rows : B;
+  const double training_batch = rows * (tokens ? 1 : task.input_size()) + readouts;
   const double d_outputs =
-      double(task->readout() == Readout::EveryStep ? T * batch : batch) * task->output_size();
+      double(task.readout() == Readout::EveryStep ? T * batch : batch) * task.output_size();
   MemoryEstimate estimate;
   estimate.parameters = 2 * kScalar * double(model.parameters);
   estimate.optimizer =
@@ -53,6 +76,11 @@ MemoryEstimate estimate_trial_memory(const TrialSpec& trial, const Registry& plu
   estimate.buffers = kScalar * double(model.buffers);
   estimate.data = kScalar * (double(held_out.elements) + training_batch + d_outputs);
   return estimate;
+}
+
+double expected_work(const TrialSpec& trial, const Registry& plugins) {
+  const SizedTrial sized = size_trial(trial, plugins);
+  return 3.0 * double(sized.model.parameters) * sized.B * sized.T * trial.training.steps;
 }
 
 }  // namespace harness

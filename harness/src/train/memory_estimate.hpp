@@ -25,6 +25,11 @@ struct MemoryEstimate {
 
 MemoryEstimate estimate_trial_memory(const TrialSpec& trial, const Registry& plugins);
 
+// Multiply-adds a trial's training is expected to take, to order and balance trials by: each
+// parameter used about three times (forward, backward to the input, to the weight) per row, step
+// of the sequence and training step. Evaluation and the element-wise work are left out.
+double expected_work(const TrialSpec& trial, const Registry& plugins);
+
 // Bytes as people read them: "812 KiB", "12.5 MiB", "41.2 GiB".
 std::string readable_bytes(double bytes);
 
