@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <numeric>
-#include <regex>
 
 #include "experiment/yaml_reader.hpp"
 #include "train/memory_estimate.hpp"
@@ -16,13 +16,17 @@ std::string Shard::text() const {
 }
 
 Shard Shard::parse(const std::string& text) {
-  static const std::regex form(R"(([0-9]{1,6})/([0-9]{1,6}))");
-  std::smatch parts;
-  if (!std::regex_match(text, parts, form)) {
+  // I/N: two whole numbers and nothing else (a sign is refused as out of range below).
+  Shard shard;
+  const char* const end = text.data() + text.size();
+  const auto index = std::from_chars(text.data(), end, shard.index);
+  const bool well_formed =
+      index.ec == std::errc() && index.ptr != end && *index.ptr == '/' &&
+      std::from_chars(index.ptr + 1, end, shard.count) == std::from_chars_result{end, std::errc()};
+  if (!well_formed) {
     throw ConfigError(fmt::format(
         "--shard '{}' is not I/N: give the part and the number of parts, e.g. --shard 2/3", text));
   }
-  const Shard shard{std::stoi(parts[1]), std::stoi(parts[2])};
   if (shard.count < 1 || shard.index < 1 || shard.index > shard.count) {
     const int count = std::max(shard.count, 1);
     throw ConfigError(
