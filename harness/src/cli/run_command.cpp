@@ -23,6 +23,7 @@
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
 #include "run/memory_check.hpp"
+#include "run/mpi_job.hpp"
 #include "run/resume.hpp"
 #include "run/runner.hpp"
 #include "tasks/task.hpp"
@@ -70,12 +71,13 @@ class ProgressObserver final : public RunObserver {
   explicit ProgressObserver(const ExperimentSpec& spec)
       : spec_(spec), varying_(varying_keys(spec)), display_(isatty(STDERR_FILENO)) {}
 
-  void run_started(const RunRecord& run, int jobs, const std::filesystem::path&) override {
-    fmt::print(stderr, "{}: {} trials{}, {} at a time; run {}\n", spec_.name, run.trials_planned,
+  void run_started(const RunRecord& run, const std::string& where,
+                   const std::filesystem::path&) override {
+    fmt::print(stderr, "{}: {} trials{}, {}; run {}\n", spec_.name, run.trials_planned,
                run.shard.empty()
                    ? ""
                    : fmt::format(" (part {} of the {} trials)", run.shard, spec_.trials.size()),
-               jobs, run.run_id);
+               where, run.run_id);
     std::vector<std::string> seen;
     for (const auto& t : spec_.trials) {
       const auto task = make_task(t.task);
@@ -240,6 +242,17 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
 
+  // Under mpirun or srun: rank 0 runs the sweep, the other ranks run the trials it hands out.
+  std::unique_ptr<MpiJob> mpi;
+  if (mpi_ranks_from_environment() > 1) {
+    try {
+      mpi = join_mpi_job();
+    } catch (const std::runtime_error& error) {
+      throw UsageError{fmt::format("run: {}", error.what())};
+    }
+  }
+  const bool worker_rank = mpi && mpi->rank() > 0;
+
   const Registry plugins = load_plugins(values);
   const KnownNames known = known_names(plugins);
   std::optional<LocatedRun> resumed;
@@ -266,12 +279,14 @@ int run_command(const std::vector<std::string>& args) {
     if (!values.count("out")) run_options.folder = resumed->folder;
     const auto failed = std::count_if(resumed->run.trials.begin(), resumed->run.trials.end(),
                                       [](const TrialRecord& t) { return t.status == "failed"; });
-    fmt::print(stderr, "resuming run {}: {} of {} trials kept{}\n", resumed->run.run_id,
+    if (!worker_rank) {
+      fmt::print(stderr, "resuming run {}: {} of {} trials kept{}\n", resumed->run.run_id,
                resumed->run.trials.size() - (run_options.retry_failed ? failed : 0),
                resumed->run.trials_planned,
                run_options.retry_failed && failed > 0
                    ? fmt::format(", {} failed ones to run again", failed)
                    : "");
+    }
   }
   run_options.shard = shard;
   run_options.jobs = values["jobs"].as<int>();
@@ -286,8 +301,29 @@ int run_command(const std::vector<std::string>& args) {
 
   interrupted.store(false);
   std::signal(SIGINT, on_interrupt);
+  std::unique_ptr<TrialDispatcher> ranks;
+  if (mpi) {
+    try {
+      if (worker_rank) {
+        mpi->serve(spec.trials, plugins,
+                   run_options.jobs > 0 ? run_options.jobs : mpi->automatic_jobs(spec.trials),
+                   interrupted);
+        return kExitOk;
+      }
+      ranks = mpi->dispatcher();
+      run_options.dispatcher = ranks.get();
+    } catch (const std::exception& error) {
+      mpi->abort(fmt::format("harness run: rank {}: {}", mpi->rank(), error.what()));
+    }
+  }
   ProgressObserver observer(spec);
-  const RunOutcome outcome = run_experiment(spec, plugins, run_options, observer, interrupted);
+  RunOutcome outcome;
+  try {
+    outcome = run_experiment(spec, plugins, run_options, observer, interrupted);
+  } catch (const std::exception& error) {
+    if (!mpi) throw;
+    mpi->abort(fmt::format("harness run: {}", error.what()));  // the waiting ranks too
+  }
   std::signal(SIGINT, SIG_DFL);
 
   const SummaryTable table = summarize(outcome.run);

@@ -27,9 +27,8 @@ namespace {
 
 constexpr char kProgressMessage = 'p', kRecordMessage = 'r';
 
-// Runs one trial in a child process, so that a cell or backend that throws, aborts or crashes
-// fails this trial only. Returns its record (status "failed" with the exception or the signal),
-// or nothing when it was interrupted.
+}  // namespace
+
 std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Registry& plugins,
                                               const std::filesystem::path& checkpoint,
                                               RunObserver& observer, std::atomic<bool>& stop) {
@@ -68,8 +67,6 @@ std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Regi
   if (!failure.empty()) return failed_record(trial, failure);
   return record;
 }
-
-}  // namespace
 
 std::string make_run_id() {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -140,10 +137,13 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   }
   // run.json first, so that a run killed before its end can be resumed by its folder.
   export_run(store.load_run(run.run_id), outcome.folder, options.store, options.columns);
-  observer.run_started(run, jobs, outcome.folder);
+  observer.run_started(
+      run,
+      options.dispatcher ? options.dispatcher->where() : fmt::format("{} at a time", jobs),
+      outcome.folder);
 
   std::mutex store_mutex;
-  std::atomic<std::size_t> next{0}, finished{kept.size()};
+  std::atomic<std::size_t> finished{kept.size()};
   auto keep = [&](const TrialSpec& trial, const TrialRecord& record) {
     {
       std::lock_guard lock(store_mutex);
@@ -153,28 +153,40 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
     ++finished;
     observer.trial_finished(trial, record);
   };
-  MemoryBudget budget(memory);
-  auto worker = [&] {
-    for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
-      const TrialSpec& trial = trials[i];
-      if (kept.contains(trial.index)) continue;
-      const MemoryEstimate& estimate = estimates.at(trial.index);
-      const double bytes = estimate.total();
-      if (const auto refusal = memory_refusal(estimate, memory); !refusal.empty()) {
-        keep(trial, failed_record(trial, refusal));
-        continue;
-      }
-      if (!budget.acquire(bytes, stop)) break;
-      observer.trial_started(trial);
-      const auto ended = run_isolated_trial(
-          trial, plugins, checkpoint_file(outcome.folder, trial.index), observer, stop);
-      budget.release(bytes);
-      if (ended) keep(trial, *ended);  // nothing to keep of an interrupted trial
-    }
+  // Stores a trial that cannot fit as failed, before any work; true when it can run.
+  auto fits = [&](const TrialSpec& trial) {
+    const auto refusal = memory_refusal(estimates.at(trial.index), memory);
+    if (!refusal.empty()) keep(trial, failed_record(trial, refusal));
+    return refusal.empty();
   };
-  std::vector<std::thread> workers;
-  for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
-  for (auto& w : workers) w.join();
+  auto checkpoint = [&](const TrialSpec& trial) {
+    return checkpoint_file(outcome.folder, trial.index);
+  };
+  if (options.dispatcher) {
+    std::vector<const TrialSpec*> to_run;
+    for (const std::size_t i : longest_first(trials, plugins)) {
+      if (!kept.contains(trials[i].index) && fits(trials[i])) to_run.push_back(&trials[i]);
+    }
+    options.dispatcher->run(to_run, checkpoint, observer, stop, keep);
+  } else {
+    MemoryBudget budget(memory);
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
+        const TrialSpec& trial = trials[i];
+        if (kept.contains(trial.index) || !fits(trial)) continue;
+        const double bytes = estimates.at(trial.index).total();
+        if (!budget.acquire(bytes, stop)) break;
+        observer.trial_started(trial);
+        const auto ended = run_isolated_trial(trial, plugins, checkpoint(trial), observer, stop);
+        budget.release(bytes);
+        if (ended) keep(trial, *ended);  // nothing to keep of an interrupted trial
+      }
+    };
+    std::vector<std::thread> workers;
+    for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
+    for (auto& w : workers) w.join();
+  }
 
   const bool complete = finished.load() == trials.size();
   store.finish_run(run.run_id, complete ? "complete" : "incomplete");

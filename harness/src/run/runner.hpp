@@ -10,6 +10,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@
 #include "train/trial.hpp"
 
 namespace harness {
+
+class TrialDispatcher;
 
 struct RunOptions {
   std::filesystem::path store = "results/harness.sqlite";
@@ -40,16 +44,35 @@ struct RunOptions {
   // Bytes the trials may use together; 0: what the machine has available when the run starts.
   // A trial whose estimate exceeds it is stored as failed without running (memory_check.hpp).
   double memory = 0;
+  // Where the trials run: nullptr for this process's worker threads (`jobs` of them), else
+  // handed out longest expected first.
+  TrialDispatcher* dispatcher = nullptr;
 };
 
 class RunObserver {
  public:
   virtual ~RunObserver() = default;
-  virtual void run_started(const RunRecord& /*run*/, int /*jobs*/,
+  // `where`: how the trials run, "2 at a time" or "on 3 MPI ranks".
+  virtual void run_started(const RunRecord& /*run*/, const std::string& /*where*/,
                            const std::filesystem::path& /*folder*/) {}
   virtual void trial_started(const TrialSpec& /*trial*/) {}
   virtual void progress(const Progress& /*progress*/) {}
   virtual void trial_finished(const TrialSpec& /*trial*/, const TrialRecord& /*record*/) {}
+};
+
+// Hands a run's trials to other processes instead of this process's worker threads (e.g. the
+// ranks of an MPI job, run/mpi_job.hpp) and returns when every one has ended or `stop` is set.
+class TrialDispatcher {
+ public:
+  using Keep = std::function<void(const TrialSpec&, const TrialRecord&)>;
+  virtual ~TrialDispatcher() = default;
+  // "on 3 MPI ranks"
+  virtual std::string where() const = 0;
+  // Runs `trials` in this order, calling `keep` (from the calling thread) with each finished
+  // one's record; a trial interrupted by `stop` has none. Its model goes to checkpoint(trial).
+  virtual void run(const std::vector<const TrialSpec*>& trials,
+                   const std::function<std::filesystem::path(const TrialSpec&)>& checkpoint,
+                   RunObserver& observer, std::atomic<bool>& stop, const Keep& keep) = 0;
 };
 
 struct RunOutcome {
@@ -69,6 +92,13 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
 
 // A new run's id: the UTC time and the process id, "20261201-224726-4242".
 std::string make_run_id();
+
+// Runs one trial in a child process, so that a cell or backend that throws, aborts or crashes
+// fails this trial only. Returns its record (status "failed" with the exception or the signal),
+// or nothing when it was interrupted by `stop`.
+std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Registry& plugins,
+                                              const std::filesystem::path& checkpoint,
+                                              RunObserver& observer, std::atomic<bool>& stop);
 
 // Where a trial's trained model is saved in its run's folder (model/checkpoint.hpp).
 std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, int trial);

@@ -1,0 +1,244 @@
+#include <fmt/format.h>
+#include <mpi.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <deque>
+#include <list>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+
+#include "results/record.hpp"
+#include "run/mpi_job.hpp"
+
+namespace harness {
+
+namespace {
+
+// The messages between rank 0 and the others. A worker rank asks once per free slot (kReady);
+// rank 0 answers each request with a trial (kAssign) or kNoMore; a finished trial's record
+// (kRecord) frees its slot and asks again. kFinished: the worker has no slot left.
+enum Tag : int {
+  kReady = 1,
+  kAssign = 2,   // {"trial": index, "checkpoint": path}
+  kNoMore = 3,
+  kProgress = 4, // [trial, step, steps, loss, seconds]
+  kRecord = 5,   // {"trial": index, "record": …} or {"trial": index} when interrupted
+  kFinished = 6,
+};
+
+// MPI's own wait spins a core; the ranks poll instead, which costs nothing measurable.
+constexpr auto kPollInterval = std::chrono::milliseconds(5);
+
+struct Received {
+  int source = 0;
+  int tag = 0;
+  std::string payload;
+};
+
+void send(int to, Tag tag, const std::string& payload = "") {
+  MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_CHAR, to, tag, MPI_COMM_WORLD);
+}
+
+// The next message from `from` (MPI_ANY_SOURCE: anyone), if one has arrived.
+std::optional<Received> poll(int from) {
+  int arrived = 0;
+  MPI_Status status;
+  MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &arrived, &status);
+  if (!arrived) return std::nullopt;
+  int size = 0;
+  MPI_Get_count(&status, MPI_CHAR, &size);
+  Received message{status.MPI_SOURCE, status.MPI_TAG, std::string(std::size_t(size), '\0')};
+  MPI_Recv(message.payload.data(), size, MPI_CHAR, status.MPI_SOURCE, status.MPI_TAG,
+           MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  return message;
+}
+
+std::string progress_json(const Progress& p) {
+  return nlohmann::json{p.trial, p.step, p.steps, p.loss, p.seconds}.dump();
+}
+
+Progress progress_from_json(const std::string& text) {
+  const auto p = nlohmann::json::parse(text);
+  return {.trial = p[0], .step = p[1], .steps = p[2], .loss = p[3], .seconds = p[4]};
+}
+
+class RankDispatcher final : public TrialDispatcher {
+ public:
+  explicit RankDispatcher(int size) : size_(size) {}
+
+  std::string where() const override { return fmt::format("on {} MPI worker ranks", size_ - 1); }
+
+  void run(const std::vector<const TrialSpec*>& trials,
+           const std::function<std::filesystem::path(const TrialSpec&)>& checkpoint,
+           RunObserver& observer, std::atomic<bool>& stop, const Keep& keep) override {
+    std::deque<const TrialSpec*> queue(trials.begin(), trials.end());
+    std::map<int, const TrialSpec*> handed;  // by trial index
+    auto answer = [&](int rank) {
+      if (queue.empty() || stop.load()) return send(rank, kNoMore);
+      const TrialSpec* trial = queue.front();
+      queue.pop_front();
+      handed[trial->index] = trial;
+      observer.trial_started(*trial);
+      send(rank, kAssign,
+           nlohmann::json{{"trial", trial->index}, {"checkpoint", checkpoint(*trial).string()}}
+               .dump());
+    };
+    for (int finished = 0; finished < size_ - 1;) {
+      const auto message = poll(MPI_ANY_SOURCE);
+      if (!message) {
+        std::this_thread::sleep_for(kPollInterval);
+        continue;
+      }
+      switch (message->tag) {
+        case kReady:
+          answer(message->source);
+          break;
+        case kProgress:
+          observer.progress(progress_from_json(message->payload));
+          break;
+        case kRecord: {
+          const auto json = nlohmann::ordered_json::parse(message->payload);
+          const TrialSpec* trial = handed.at(json.at("trial").get<int>());
+          if (json.contains("record")) keep(*trial, record_from_json(json.at("record")));
+          answer(message->source);
+          break;
+        }
+        case kFinished:
+          ++finished;
+          break;
+        default:
+          throw std::runtime_error(
+              fmt::format("rank {} sent a message of unknown kind {}", message->source,
+                          message->tag));
+      }
+    }
+  }
+
+ private:
+  int size_;
+};
+
+// A worker rank's trials in flight: each on a thread of its own (which waits for the trial's
+// child process), their messages to rank 0 queued for the main thread, the only one that
+// calls MPI.
+class WorkerSlots final : public RunObserver {
+ public:
+  void progress(const Progress& progress) override { post(kProgress, progress_json(progress)); }
+
+  void start(const TrialSpec& trial, const Registry& plugins, std::filesystem::path checkpoint,
+             std::atomic<bool>& stop) {
+    threads_.emplace_back([this, &trial, &plugins, checkpoint, &stop] {
+      const auto record = run_isolated_trial(trial, plugins, checkpoint, *this, stop);
+      nlohmann::ordered_json message{{"trial", trial.index}};
+      if (record) message["record"] = record_to_json(*record);
+      post(kRecord, message.dump());
+    });
+  }
+
+  // Sends what the trials posted; true when something was sent.
+  bool send_posted() {
+    std::deque<std::pair<Tag, std::string>> posted;
+    {
+      std::lock_guard lock(mutex_);
+      posted.swap(posted_);
+    }
+    for (const auto& [tag, payload] : posted) send(0, tag, payload);
+    return !posted.empty();
+  }
+
+  ~WorkerSlots() override {
+    for (auto& thread : threads_) thread.join();
+  }
+
+ private:
+  void post(Tag tag, std::string payload) {
+    std::lock_guard lock(mutex_);
+    posted_.emplace_back(tag, std::move(payload));
+  }
+
+  std::mutex mutex_;
+  std::deque<std::pair<Tag, std::string>> posted_;
+  std::list<std::thread> threads_;
+};
+
+class OpenMpiJob final : public MpiJob {
+ public:
+  OpenMpiJob() {
+    // Only the main thread calls MPI; trials run on other threads, in child processes.
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+    MPI_Comm_size(MPI_COMM_WORLD, &size_);
+    // The ranks on this host, and whether rank 0 (which only hands out trials) is among them.
+    MPI_Comm host;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &host);
+    int on_host = 0, coordinator_here = rank_ == 0 ? 1 : 0, coordinators = 0;
+    MPI_Comm_size(host, &on_host);
+    MPI_Allreduce(&coordinator_here, &coordinators, 1, MPI_INT, MPI_SUM, host);
+    MPI_Comm_free(&host);
+    workers_on_host_ = std::max(1, on_host - coordinators);
+  }
+  ~OpenMpiJob() override { MPI_Finalize(); }
+
+  int rank() const override { return rank_; }
+  int size() const override { return size_; }
+
+  int automatic_jobs(const std::vector<TrialSpec>& trials) const override {
+    int threads = 1;
+    for (const auto& t : trials) threads = std::max(threads, t.backend.threads);
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    return std::max(1, cores / (threads * workers_on_host_));
+  }
+
+  [[noreturn]] void abort(const std::string& message) override {
+    fmt::print(stderr, "{}\n", message);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    std::abort();  // MPI_Abort does not return
+  }
+
+  std::unique_ptr<TrialDispatcher> dispatcher() override {
+    return std::make_unique<RankDispatcher>(size_);
+  }
+
+  void serve(const std::vector<TrialSpec>& trials, const Registry& plugins, int jobs,
+             std::atomic<bool>& stop) override {
+    std::map<int, const TrialSpec*> by_index;
+    for (const auto& trial : trials) by_index[trial.index] = &trial;
+    {
+      WorkerSlots slots;
+      for (int j = 0; j < jobs; ++j) send(0, kReady);
+      for (int open = jobs; open > 0;) {
+        bool busy = slots.send_posted();
+        if (const auto message = poll(0)) {
+          busy = true;
+          if (message->tag == kNoMore) {
+            --open;
+          } else {
+            const auto json = nlohmann::json::parse(message->payload);
+            slots.start(*by_index.at(json.at("trial").get<int>()), plugins,
+                        json.at("checkpoint").get<std::string>(), stop);
+          }
+        }
+        if (!busy) std::this_thread::sleep_for(kPollInterval);
+      }
+      slots.send_posted();
+    }
+    send(0, kFinished);
+  }
+
+ private:
+  int rank_ = 0, size_ = 1, workers_on_host_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<MpiJob> join_mpi_job() {
+  return std::make_unique<OpenMpiJob>();
+}
+
+}  // namespace harness
