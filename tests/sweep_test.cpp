@@ -13,42 +13,18 @@
 #include "support/run_harness.hpp"
 #include "support/store_query.hpp"
 #include "support/summary_csv.hpp"
+#include "support/sweep.hpp"
 
 namespace harness {
 namespace {
 
 namespace fs = std::filesystem;
+using test::make_sweep;
 using test::query_column;
 using test::run_harness;
+using test::run_sweep;
 using test::summary_without_timing;
-
-// Six trials of unequal size: three cells at two widths.
-constexpr const char* kSweep = R"(name: sweep
-seed: 3
-tasks: [{kind: adding, T: 10, eval_sequences: 32}]
-models: [{cell: [rnn_tanh, gru, lstm], hidden: [4, 12]}]
-backend: {name: naive}
-training: {batch: 8, steps: 40, eval_every: 20, stop_when_solved: false}
-)";
-
-struct Sweep {
-  fs::path folder, experiment;
-};
-
-Sweep make_sweep(const std::string& name) {
-  Sweep sweep{test::scratch_folder("sweep_test_" + name), {}};
-  sweep.experiment = sweep.folder / "sweep.yaml";
-  std::ofstream(sweep.experiment) << kSweep;
-  return sweep;
-}
-
-// `harness run` of the sweep into OUT and STORE, with more arguments.
-test::CommandResult run_sweep(const Sweep& sweep, const std::string& out, const std::string& store,
-                              const std::string& more = "") {
-  return run_harness("run '" + sweep.experiment.string() + "' --out '" +
-                     (sweep.folder / out).string() + "' --store '" +
-                     (sweep.folder / store).string() + "' --no-report " + more);
-}
+using test::Sweep;
 
 test::CommandResult merge(const Sweep& sweep, const std::vector<std::string>& stores,
                           const std::string& into) {

@@ -281,11 +281,11 @@ int run_command(const std::vector<std::string>& args) {
                                       [](const TrialRecord& t) { return t.status == "failed"; });
     if (!worker_rank) {
       fmt::print(stderr, "resuming run {}: {} of {} trials kept{}\n", resumed->run.run_id,
-               resumed->run.trials.size() - (run_options.retry_failed ? failed : 0),
-               resumed->run.trials_planned,
-               run_options.retry_failed && failed > 0
-                   ? fmt::format(", {} failed ones to run again", failed)
-                   : "");
+                 resumed->run.trials.size() - (run_options.retry_failed ? failed : 0),
+                 resumed->run.trials_planned,
+                 run_options.retry_failed && failed > 0
+                     ? fmt::format(", {} failed ones to run again", failed)
+                     : "");
     }
   }
   run_options.shard = shard;

@@ -24,10 +24,10 @@ namespace {
 // (kRecord) frees its slot and asks again. kFinished: the worker has no slot left.
 enum Tag : int {
   kReady = 1,
-  kAssign = 2,   // {"trial": index, "checkpoint": path}
+  kAssign = 2,  // {"trial": index, "checkpoint": path}
   kNoMore = 3,
-  kProgress = 4, // [trial, step, steps, loss, seconds]
-  kRecord = 5,   // {"trial": index, "record": …} or {"trial": index} when interrupted
+  kProgress = 4,  // [trial, step, steps, loss, seconds]
+  kRecord = 5,    // {"trial": index, "record": …} or {"trial": index} when interrupted
   kFinished = 6,
 };
 
@@ -112,9 +112,8 @@ class RankDispatcher final : public TrialDispatcher {
           ++finished;
           break;
         default:
-          throw std::runtime_error(
-              fmt::format("rank {} sent a message of unknown kind {}", message->source,
-                          message->tag));
+          throw std::runtime_error(fmt::format("rank {} sent a message of unknown kind {}",
+                                               message->source, message->tag));
       }
     }
   }

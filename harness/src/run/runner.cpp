@@ -138,8 +138,7 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   // run.json first, so that a run killed before its end can be resumed by its folder.
   export_run(store.load_run(run.run_id), outcome.folder, options.store, options.columns);
   observer.run_started(
-      run,
-      options.dispatcher ? options.dispatcher->where() : fmt::format("{} at a time", jobs),
+      run, options.dispatcher ? options.dispatcher->where() : fmt::format("{} at a time", jobs),
       outcome.folder);
 
   std::mutex store_mutex;
