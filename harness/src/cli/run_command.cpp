@@ -179,7 +179,10 @@ int run_command(const std::vector<std::string>& args) {
       "Ctrl-C stops cleanly: finished trials are kept and the run is marked incomplete.\n"
       "--resume goes on with a stored run (interrupted, killed or with failed trials): its\n"
       "finished trials are kept and the others run with the same seeds; it refuses when the\n"
-      "experiment file, the harness binary or a plugin changed since.\n\nOptions");
+      "experiment file, the harness binary or a plugin changed since.\n"
+      "Under mpirun or srun (K ranks), rank 0 runs the sweep and hands its trials, longest\n"
+      "first, to the other ranks, each running --jobs at once; --shard I/N runs one of N\n"
+      "parts of the sweep for a scheduler's job array, and 'harness merge' joins them.\n\nOptions");
   options.add_options()("help,h", "show this help")(
       "set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
       "override a key of the experiment, e.g. --set training.steps=200 or "
