@@ -8,6 +8,7 @@
 #include <atomic>
 #include <boost/algorithm/string/split.hpp>
 #include <boost/program_options.hpp>
+#include <chrono>
 #include <csignal>
 #include <map>
 #include <optional>
@@ -205,6 +206,10 @@ int run_command(const std::vector<std::string>& args) {
       "shard", po::value<std::string>()->value_name("I/N"),
       "run only the I-th of N parts of the sweep (of nearly equal expected work), as its own run; "
       "one job of a scheduler's array each, then 'harness merge' combines them")(
+      "rank-timeout", po::value<int>()->value_name("SECONDS")->default_value(60),
+      "under MPI: a worker rank silent this long (it sends word every second) has died or hung; "
+      "its trials are stored as failed and the sweep goes on without it (when the job outlives "
+      "a rank: mpirun --enable-recovery)")(
       "memory", po::value<double>()->value_name("GIB"),
       "memory the trials may use together, GiB (default: what the machine has available when "
       "the run starts); a trial estimated to need more is refused before it starts")(
@@ -232,6 +237,9 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError{"run: which experiment? e.g. harness run experiments/long_dep.yaml"};
   }
   if (values["jobs"].as<int>() < 0) throw UsageError{"run: --jobs must be 0 (automatic) or more"};
+  if (values["rank-timeout"].as<int>() < 1) {
+    throw UsageError{"run: --rank-timeout must be at least 1 second"};
+  }
   if (values.count("memory") && !(values["memory"].as<double>() > 0)) {
     throw UsageError{"run: --memory must be a positive number of GiB, e.g. --memory 8"};
   }
@@ -313,7 +321,7 @@ int run_command(const std::vector<std::string>& args) {
                    interrupted);
         return kExitOk;
       }
-      ranks = mpi->dispatcher();
+      ranks = mpi->dispatcher(std::chrono::seconds(values["rank-timeout"].as<int>()));
       run_options.dispatcher = ranks.get();
     } catch (const std::exception& error) {
       mpi->abort(fmt::format("harness run: rank {}: {}", mpi->rank(), error.what()));

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -21,7 +22,8 @@ namespace {
 
 // The messages between rank 0 and the others. A worker rank asks once per free slot (kReady);
 // rank 0 answers each request with a trial (kAssign) or kNoMore; a finished trial's record
-// (kRecord) frees its slot and asks again. kFinished: the worker has no slot left.
+// (kRecord) frees its slot and asks again. kFinished: the worker has no slot left. kAlive, every
+// second: the worker is there (rank 0 gives up on a rank silent for longer than --rank-timeout).
 enum Tag : int {
   kReady = 1,
   kAssign = 2,  // {"trial": index, "checkpoint": path}
@@ -29,10 +31,13 @@ enum Tag : int {
   kProgress = 4,  // [trial, step, steps, loss, seconds]
   kRecord = 5,    // {"trial": index, "record": …} or {"trial": index} when interrupted
   kFinished = 6,
+  kAlive = 7,
 };
 
 // MPI's own wait spins a core; the ranks poll instead, which costs nothing measurable.
 constexpr auto kPollInterval = std::chrono::milliseconds(5);
+constexpr auto kAliveInterval = std::chrono::seconds(1);
+using Clock = std::chrono::steady_clock;
 
 struct Received {
   int source = 0;
@@ -69,7 +74,8 @@ Progress progress_from_json(const std::string& text) {
 
 class RankDispatcher final : public TrialDispatcher {
  public:
-  explicit RankDispatcher(int size) : size_(size) {}
+  RankDispatcher(int size, std::chrono::seconds silence, bool& lost_a_rank)
+      : size_(size), silence_(silence), lost_a_rank_(lost_a_rank) {}
 
   std::string where() const override { return fmt::format("on {} MPI worker ranks", size_ - 1); }
 
@@ -77,23 +83,49 @@ class RankDispatcher final : public TrialDispatcher {
            const std::function<std::filesystem::path(const TrialSpec&)>& checkpoint,
            RunObserver& observer, std::atomic<bool>& stop, const Keep& keep) override {
     std::deque<const TrialSpec*> queue(trials.begin(), trials.end());
-    std::map<int, const TrialSpec*> handed;  // by trial index
+    std::map<int, const TrialSpec*> handed;       // by trial index
+    std::map<int, std::set<int>> running;         // rank → the trials it runs
+    std::map<int, Clock::time_point> last_heard;  // of the ranks still working
+    for (int rank = 1; rank < size_; ++rank) last_heard[rank] = Clock::now();
     auto answer = [&](int rank) {
       if (queue.empty() || stop.load()) return send(rank, kNoMore);
       const TrialSpec* trial = queue.front();
       queue.pop_front();
       handed[trial->index] = trial;
+      running[rank].insert(trial->index);
       observer.trial_started(*trial);
       send(rank, kAssign,
            nlohmann::json{{"trial", trial->index}, {"checkpoint", checkpoint(*trial).string()}}
                .dump());
     };
-    for (int finished = 0; finished < size_ - 1;) {
+    // A rank silent for too long has died or hung: its trials are failed (resumable with
+    // --retry-failed) and the sweep goes on without it.
+    auto give_up_on_silent_ranks = [&] {
+      for (auto it = last_heard.begin(); it != last_heard.end();) {
+        if (Clock::now() - it->second <= silence_) {
+          ++it;
+          continue;
+        }
+        for (const int index : running[it->first]) {
+          keep(*handed.at(index),
+               failed_record(*handed.at(index),
+                             fmt::format("MPI rank {} went silent for {} s (it died or hung) while "
+                                         "running this trial",
+                                         it->first, silence_.count())));
+        }
+        it = last_heard.erase(it);
+        lost_a_rank_ = true;
+      }
+    };
+    while (!last_heard.empty()) {
       const auto message = poll(MPI_ANY_SOURCE);
       if (!message) {
+        give_up_on_silent_ranks();
         std::this_thread::sleep_for(kPollInterval);
         continue;
       }
+      if (!last_heard.contains(message->source)) continue;  // given up on already
+      last_heard[message->source] = Clock::now();
       switch (message->tag) {
         case kReady:
           answer(message->source);
@@ -104,12 +136,15 @@ class RankDispatcher final : public TrialDispatcher {
         case kRecord: {
           const auto json = nlohmann::ordered_json::parse(message->payload);
           const TrialSpec* trial = handed.at(json.at("trial").get<int>());
+          running[message->source].erase(trial->index);
           if (json.contains("record")) keep(*trial, record_from_json(json.at("record")));
           answer(message->source);
           break;
         }
+        case kAlive:
+          break;
         case kFinished:
-          ++finished;
+          last_heard.erase(message->source);
           break;
         default:
           throw std::runtime_error(fmt::format("rank {} sent a message of unknown kind {}",
@@ -120,6 +155,8 @@ class RankDispatcher final : public TrialDispatcher {
 
  private:
   int size_;
+  std::chrono::seconds silence_;
+  bool& lost_a_rank_;
 };
 
 // A worker rank's trials in flight: each on a thread of its own (which waits for the trial's
@@ -182,7 +219,12 @@ class OpenMpiJob final : public MpiJob {
     MPI_Comm_free(&host);
     workers_on_host_ = std::max(1, on_host - coordinators);
   }
-  ~OpenMpiJob() override { MPI_Finalize(); }
+  // MPI_Finalize waits for every rank, a lost one too (and can hang on it): after losing one,
+  // rank 0 ends the job instead, with the exit code of a run with a failed trial.
+  ~OpenMpiJob() override {
+    if (lost_a_rank_) MPI_Abort(MPI_COMM_WORLD, 1);
+    MPI_Finalize();
+  }
 
   int rank() const override { return rank_; }
   int size() const override { return size_; }
@@ -200,8 +242,8 @@ class OpenMpiJob final : public MpiJob {
     std::abort();  // MPI_Abort does not return
   }
 
-  std::unique_ptr<TrialDispatcher> dispatcher() override {
-    return std::make_unique<RankDispatcher>(size_);
+  std::unique_ptr<TrialDispatcher> dispatcher(std::chrono::seconds silence) override {
+    return std::make_unique<RankDispatcher>(size_, silence, lost_a_rank_);
   }
 
   void serve(const std::vector<TrialSpec>& trials, const Registry& plugins, int jobs,
@@ -211,8 +253,13 @@ class OpenMpiJob final : public MpiJob {
     {
       WorkerSlots slots;
       for (int j = 0; j < jobs; ++j) send(0, kReady);
+      auto alive_sent = Clock::now();
       for (int open = jobs; open > 0;) {
         bool busy = slots.send_posted();
+        if (Clock::now() - alive_sent >= kAliveInterval) {
+          send(0, kAlive);
+          alive_sent = Clock::now();
+        }
         if (const auto message = poll(0)) {
           busy = true;
           if (message->tag == kNoMore) {
@@ -232,6 +279,7 @@ class OpenMpiJob final : public MpiJob {
 
  private:
   int rank_ = 0, size_ = 1, workers_on_host_ = 1;
+  bool lost_a_rank_ = false;
 };
 
 }  // namespace

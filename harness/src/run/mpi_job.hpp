@@ -2,11 +2,13 @@
 // it owns the results store, prints, and hands trials out, longest expected first, to the other
 // ranks as they ask for them; each of those runs up to --jobs trials at once, each in a child
 // process as always, and sends back their progress and records. Only rank 0 writes the store.
-// A rank that dies ends the job (MPI's default); the trials stored so far stay, and
-// `harness run --resume` runs the rest.
+// A rank that dies ends the job (MPI's default): the trials stored so far stay, and
+// `harness run --resume` runs the rest. Under `mpirun --enable-recovery` the job outlives it:
+// rank 0 stores the trials of a rank silent for longer than a limit as failed and goes on.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,8 +34,8 @@ class MpiJob {
   // Prints `message` and ends every rank of the job (exit code 1): what a rank does when it
   // cannot go on, since the others would wait for it forever.
   [[noreturn]] virtual void abort(const std::string& message) = 0;
-  // Rank 0: hands the trials to the other ranks.
-  virtual std::unique_ptr<TrialDispatcher> dispatcher() = 0;
+  // Rank 0: hands the trials to the other ranks, giving up on one silent for `silence`.
+  virtual std::unique_ptr<TrialDispatcher> dispatcher(std::chrono::seconds silence) = 0;
   // The other ranks: run the trials rank 0 hands out (by their index in `trials`), `jobs` at a
   // time, until it has no more.
   virtual void serve(const std::vector<TrialSpec>& trials, const Registry& plugins, int jobs,
