@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 #include <system_error>
 
 namespace harness::process {
@@ -82,6 +83,11 @@ class SharedPage {
   ::_exit(0);
 }
 
+std::shared_mutex& fork_gate() {
+  static std::shared_mutex gate;
+  return gate;
+}
+
 // Hands every complete frame at the front of `buffer` to `on_message` and removes it.
 void deliver_frames(std::string& buffer, const std::function<void(const Message&)>& on_message) {
   constexpr std::size_t kHeader = 1 + sizeof(std::uint32_t);
@@ -120,6 +126,10 @@ void Channel::send(char kind, std::string_view payload) const {
   }
 }
 
+std::shared_lock<std::shared_mutex> hold_off_forks() {
+  return std::shared_lock(fork_gate());
+}
+
 void note_activity(std::string_view what) {
   if (g_activity == nullptr) return;
   const std::size_t size = std::min(what.size(), kActivitySize - 1);
@@ -135,7 +145,11 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   std::fflush(nullptr);  // or the child's copy of unwritten output could be written twice
   const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
+  pid_t pid = 0;
+  {
+    const std::unique_lock no_thread_allocates(fork_gate());
+    pid = ::fork();
+  }
   if (pid < 0) {
     const int error = errno;
     ::close(fds[0]);
@@ -163,6 +177,7 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
     pollfd readable{fds[0], POLLIN, 0};
     const int ready = ::poll(&readable, 1, kPollMilliseconds);
     if (ready > 0) {
+      const auto no_fork_now = hold_off_forks();
       const ssize_t got = ::read(fds[0], chunk, sizeof chunk);
       if (got == 0 || (got < 0 && errno != EINTR)) break;  // the child has ended
       if (got > 0) {
@@ -185,6 +200,7 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
 
+  const auto no_fork_now = hold_off_forks();
   ChildEnd end;
   end.activity = activity.text();
   if (timed_out) {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 
@@ -58,6 +59,13 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
                       const ChildOptions& options = {});
 
 inline constexpr char kExceptionMessage = '!';
+
+// fork() copies only the calling thread: a lock another thread holds at that moment stays locked
+// in the child. glibc's malloc guards its own locks around a fork; the sanitizers' allocator (GCC
+// 12) does not, so a child forked while another thread allocated could hang at its first
+// allocation. Threads that allocate beside forking ones (handling a child's messages, storing a
+// record) hold this while they do; run_in_child forks only when no thread holds it.
+std::shared_lock<std::shared_mutex> hold_off_forks();
 
 // Names what the current child is doing now, as what follows "crashed in" ("the forward at X=3
 // H=4 B=2 T=4", "training step 12"), so that a crash can be reported with it (ChildEnd::activity).

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "process/child_process.hpp"
 #include "results/record.hpp"
 #include "run/mpi_job.hpp"
 
@@ -169,10 +170,12 @@ class WorkerSlots final : public RunObserver {
   void start(const TrialSpec& trial, const Registry& plugins, std::filesystem::path checkpoint,
              std::atomic<bool>& stop) {
     threads_.emplace_back([this, &trial, &plugins, checkpoint, &stop] {
-      const auto record = run_isolated_trial(trial, plugins, checkpoint, *this, stop);
+      auto record = run_isolated_trial(trial, plugins, checkpoint, *this, stop);
+      const auto no_fork_now = process::hold_off_forks();  // the other slots' threads fork
       nlohmann::ordered_json message{{"trial", trial.index}};
       if (record) message["record"] = record_to_json(*record);
       post(kRecord, message.dump());
+      record.reset();
     });
   }
 
@@ -255,6 +258,7 @@ class OpenMpiJob final : public MpiJob {
       for (int j = 0; j < jobs; ++j) send(0, kReady);
       auto alive_sent = Clock::now();
       for (int open = jobs; open > 0;) {
+        auto no_fork_now = process::hold_off_forks();  // the slots' threads fork
         bool busy = slots.send_posted();
         if (Clock::now() - alive_sent >= kAliveInterval) {
           send(0, kAlive);
@@ -270,6 +274,7 @@ class OpenMpiJob final : public MpiJob {
                         json.at("checkpoint").get<std::string>(), stop);
           }
         }
+        no_fork_now.unlock();
         if (!busy) std::this_thread::sleep_for(kPollInterval);
       }
       slots.send_posted();

@@ -61,6 +61,7 @@ std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Regi
         }
       },
       {.stop = &stop, .child_stop = &stop});
+  const auto no_fork_now = process::hold_off_forks();
   if (!end.finished) {
     failure = end.describe();
   }
@@ -170,15 +171,23 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   } else {
     MemoryBudget budget(memory);
     std::atomic<std::size_t> next{0};
+    // A worker allocates only under hold_off_forks() while the others may fork (its own fork is
+    // in run_isolated_trial).
     auto worker = [&] {
       for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
         const TrialSpec& trial = trials[i];
+        auto no_fork_now = process::hold_off_forks();
         if (kept.contains(trial.index) || !fits(trial)) continue;
         const double bytes = estimates.at(trial.index).total();
+        const std::filesystem::path model = checkpoint(trial);
+        no_fork_now.unlock();
         if (!budget.acquire(bytes, stop)) break;
+        no_fork_now.lock();
         observer.trial_started(trial);
-        const auto ended = run_isolated_trial(trial, plugins, checkpoint(trial), observer, stop);
+        no_fork_now.unlock();
+        const auto ended = run_isolated_trial(trial, plugins, model, observer, stop);
         budget.release(bytes);
+        no_fork_now.lock();
         if (ended) keep(trial, *ended);  // nothing to keep of an interrupted trial
       }
     };
