@@ -126,8 +126,22 @@ void Channel::send(char kind, std::string_view payload) const {
   }
 }
 
-std::shared_lock<std::shared_mutex> hold_off_forks() {
-  return std::shared_lock(fork_gate());
+thread_local ForkGateParticipant* t_participant = nullptr;
+
+ForkGateParticipant::ForkGateParticipant() : hold_(fork_gate()) {
+  t_participant = this;
+}
+
+ForkGateParticipant::~ForkGateParticipant() {
+  t_participant = nullptr;
+}
+
+void ForkGateParticipant::pause() {
+  hold_.unlock();
+}
+
+void ForkGateParticipant::resume() {
+  hold_.lock();
 }
 
 void note_activity(std::string_view what) {
@@ -145,13 +159,16 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
   std::fflush(nullptr);  // or the child's copy of unwritten output could be written twice
   const pid_t parent = ::getpid();
+  ForkGateParticipant* const participant = t_participant;  // waits while it forks
+  if (participant != nullptr) participant->pause();
   pid_t pid = 0;
   {
-    const std::unique_lock no_thread_allocates(fork_gate());
+    const std::unique_lock no_participant_runs(fork_gate());
     pid = ::fork();
   }
   if (pid < 0) {
     const int error = errno;
+    if (participant != nullptr) participant->resume();
     ::close(fds[0]);
     ::close(fds[1]);
     throw std::system_error(error, std::generic_category(), "fork");
@@ -176,8 +193,8 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
   for (;;) {
     pollfd readable{fds[0], POLLIN, 0};
     const int ready = ::poll(&readable, 1, kPollMilliseconds);
+    if (participant != nullptr) participant->resume();
     if (ready > 0) {
-      const auto no_fork_now = hold_off_forks();
       const ssize_t got = ::read(fds[0], chunk, sizeof chunk);
       if (got == 0 || (got < 0 && errno != EINTR)) break;  // the child has ended
       if (got > 0) {
@@ -194,13 +211,13 @@ ChildEnd run_in_child(const std::function<void(const Channel&)>& work,
       timed_out = true;
       break;
     }
-  }
+    if (participant != nullptr) participant->pause();
+  }  // left by `break`, holding the gate again
   ::close(fds[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
 
-  const auto no_fork_now = hold_off_forks();
   ChildEnd end;
   end.activity = activity.text();
   if (timed_out) {

@@ -63,9 +63,23 @@ inline constexpr char kExceptionMessage = '!';
 // fork() copies only the calling thread: a lock another thread holds at that moment stays locked
 // in the child. glibc's malloc guards its own locks around a fork; the sanitizers' allocator (GCC
 // 12) does not, so a child forked while another thread allocated could hang at its first
-// allocation. Threads that allocate beside forking ones (handling a child's messages, storing a
-// record) hold this while they do; run_in_child forks only when no thread holds it.
-std::shared_lock<std::shared_mutex> hold_off_forks();
+// allocation. A thread that runs beside threads that fork is a participant for its lifetime: it
+// holds the fork gate (shared) except while it waits — in run_in_child for its child's messages
+// and for its own fork, or where it pauses — and a fork happens only when no participant holds
+// it, that is, while every other participant waits.
+class ForkGateParticipant {
+ public:
+  ForkGateParticipant();
+  ~ForkGateParticipant();
+  ForkGateParticipant(const ForkGateParticipant&) = delete;
+  ForkGateParticipant& operator=(const ForkGateParticipant&) = delete;
+  // Around a wait that allocates nothing (a sleep, a condition variable).
+  void pause();
+  void resume();
+
+ private:
+  std::shared_lock<std::shared_mutex> hold_;
+};
 
 // Names what the current child is doing now, as what follows "crashed in" ("the forward at X=3
 // H=4 B=2 T=4", "training step 12"), so that a crash can be reported with it (ChildEnd::activity).

@@ -170,12 +170,11 @@ class WorkerSlots final : public RunObserver {
   void start(const TrialSpec& trial, const Registry& plugins, std::filesystem::path checkpoint,
              std::atomic<bool>& stop) {
     threads_.emplace_back([this, &trial, &plugins, checkpoint, &stop] {
-      auto record = run_isolated_trial(trial, plugins, checkpoint, *this, stop);
-      const auto no_fork_now = process::hold_off_forks();  // the other slots' threads fork
+      process::ForkGateParticipant participant;  // the other slots' threads fork
+      const auto record = run_isolated_trial(trial, plugins, checkpoint, *this, stop);
       nlohmann::ordered_json message{{"trial", trial.index}};
       if (record) message["record"] = record_to_json(*record);
       post(kRecord, message.dump());
-      record.reset();
     });
   }
 
@@ -254,11 +253,11 @@ class OpenMpiJob final : public MpiJob {
     std::map<int, const TrialSpec*> by_index;
     for (const auto& trial : trials) by_index[trial.index] = &trial;
     {
+      process::ForkGateParticipant participant;  // the slots' threads fork
       WorkerSlots slots;
       for (int j = 0; j < jobs; ++j) send(0, kReady);
       auto alive_sent = Clock::now();
       for (int open = jobs; open > 0;) {
-        auto no_fork_now = process::hold_off_forks();  // the slots' threads fork
         bool busy = slots.send_posted();
         if (Clock::now() - alive_sent >= kAliveInterval) {
           send(0, kAlive);
@@ -274,8 +273,11 @@ class OpenMpiJob final : public MpiJob {
                         json.at("checkpoint").get<std::string>(), stop);
           }
         }
-        no_fork_now.unlock();
-        if (!busy) std::this_thread::sleep_for(kPollInterval);
+        if (!busy) {
+          participant.pause();
+          std::this_thread::sleep_for(kPollInterval);
+          participant.resume();
+        }
       }
       slots.send_posted();
     }

@@ -61,7 +61,6 @@ std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Regi
         }
       },
       {.stop = &stop, .child_stop = &stop});
-  const auto no_fork_now = process::hold_off_forks();
   if (!end.finished) {
     failure = end.describe();
   }
@@ -171,28 +170,26 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   } else {
     MemoryBudget budget(memory);
     std::atomic<std::size_t> next{0};
-    // A worker allocates only under hold_off_forks() while the others may fork (its own fork is
-    // in run_isolated_trial).
     auto worker = [&] {
+      process::ForkGateParticipant participant;  // the other workers fork their trials' children
       for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
         const TrialSpec& trial = trials[i];
-        auto no_fork_now = process::hold_off_forks();
         if (kept.contains(trial.index) || !fits(trial)) continue;
         const double bytes = estimates.at(trial.index).total();
-        const std::filesystem::path model = checkpoint(trial);
-        no_fork_now.unlock();
-        if (!budget.acquire(bytes, stop)) break;
-        no_fork_now.lock();
+        participant.pause();
+        const bool acquired = budget.acquire(bytes, stop);
+        participant.resume();
+        if (!acquired) break;
         observer.trial_started(trial);
-        no_fork_now.unlock();
-        const auto ended = run_isolated_trial(trial, plugins, model, observer, stop);
+        const auto ended = run_isolated_trial(trial, plugins, checkpoint(trial), observer, stop);
         budget.release(bytes);
-        no_fork_now.lock();
         if (ended) keep(trial, *ended);  // nothing to keep of an interrupted trial
       }
     };
     std::vector<std::thread> workers;
+    process::ForkGateParticipant starting;  // the first workers fork while the others start
     for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
+    starting.pause();
     for (auto& w : workers) w.join();
   }
 
