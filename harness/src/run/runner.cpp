@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <latch>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -170,6 +171,9 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   } else {
     MemoryBudget budget(memory);
     std::atomic<std::size_t> next{0};
+    // A thread's end frees its allocator cache, under the allocator's lock: the workers end
+    // together, once none of them will fork again.
+    std::latch workers_done(jobs);
     auto worker = [&] {
       process::ForkGateParticipant participant;  // the other workers fork their trials' children
       for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
@@ -185,6 +189,8 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
         budget.release(bytes);
         if (ended) keep(trial, *ended);  // nothing to keep of an interrupted trial
       }
+      participant.pause();
+      workers_done.arrive_and_wait();
     };
     std::vector<std::thread> workers;
     process::ForkGateParticipant starting;  // the first workers fork while the others start
