@@ -44,21 +44,11 @@ std::string sweep_arguments(const Sweep& sweep, const std::string& out, const st
          "' --store '" + (sweep.folder / store).string() + "' --no-report";
 }
 
-// The output of a shell command and its exit code.
-test::CommandResult shell(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 TEST(MpiSweep, ThreeRanksGiveTheSummaryOfOneProcess) {
   const Sweep sweep = make_sweep("mpi");
   const auto whole = run_sweep(sweep, "whole", "whole.sqlite");
   ASSERT_EQ(whole.exit_code, 0) << whole.output;
-  const auto ranks = shell(mpirun() + sweep_arguments(sweep, "ranks", "ranks.sqlite"));
+  const auto ranks = test::run_shell(mpirun() + sweep_arguments(sweep, "ranks", "ranks.sqlite"));
   ASSERT_EQ(ranks.exit_code, 0) << ranks.output;
   EXPECT_NE(ranks.output.find("sweep: 6 trials, on 2 MPI worker ranks; run "), std::string::npos)
       << ranks.output;

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "run/trial_order.hpp"
+
 namespace harness {
 
 namespace {
@@ -15,7 +17,7 @@ struct StoredShard {
   RunRecord run;
   std::filesystem::path store;
   std::map<std::string, std::string> environments;  // of its trials: id → JSON
-  int index = 0, count = 0;
+  Shard part;
   std::string name() const { return fmt::format("run {} in {}", run.run_id, store.string()); }
 };
 
@@ -49,7 +51,7 @@ std::vector<StoredShard> read_shards(const std::vector<std::filesystem::path>& s
       RunRecord run = store.load_run(id);
       if (run.shard.empty()) continue;
       StoredShard& shard = shards.emplace_back(StoredShard{.run = std::move(run), .store = path});
-      std::sscanf(shard.run.shard.c_str(), "%d/%d", &shard.index, &shard.count);
+      shard.part = Shard::parse(shard.run.shard);
       for (const auto& trial : shard.run.trials) {
         shard.environments.emplace(trial.environment, store.environment(trial.environment));
       }
@@ -84,24 +86,24 @@ void check_one_sweep(const std::vector<StoredShard>& shards) {
                       first.name(), shard.name(), binaries(first.run.environment),
                       binaries(shard.run.environment)));
     }
-    if (shard.count != first.count) {
+    if (shard.part.count != first.part.count) {
       throw std::runtime_error(
           fmt::format("{} is part {} and {} part {}: the sweep was split in "
                       "different numbers of parts",
                       first.name(), first.run.shard, shard.name(), shard.run.shard));
     }
-    const auto [other, added] = parts.emplace(shard.index, &shard);
+    const auto [other, added] = parts.emplace(shard.part.index, &shard);
     if (!added) {
       throw std::runtime_error(fmt::format("part {} is given twice: {} and {}", shard.run.shard,
                                            other->second->name(), shard.name()));
     }
   }
-  for (int i = 1; i <= first.count; ++i) {
+  for (int i = 1; i <= first.part.count; ++i) {
     if (!parts.contains(i)) {
       throw std::runtime_error(fmt::format(
           "part {0}/{1} of the sweep is missing: name the store that holds it, or run it with "
           "harness run {2} --shard {0}/{1}",
-          i, first.count, first.run.file));
+          i, first.part.count, first.run.file));
     }
   }
 }

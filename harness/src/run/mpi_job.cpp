@@ -232,10 +232,7 @@ class OpenMpiJob final : public MpiJob {
   int size() const override { return size_; }
 
   int automatic_jobs(const std::vector<TrialSpec>& trials) const override {
-    int threads = 1;
-    for (const auto& t : trials) threads = std::max(threads, t.backend.threads);
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    return std::max(1, cores / (threads * workers_on_host_));
+    return harness::automatic_jobs(trials, workers_on_host_);
   }
 
   [[noreturn]] void abort(const std::string& message) override {

@@ -80,11 +80,11 @@ std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, i
   return run_folder / "checkpoints" / fmt::format("trial-{}.safetensors", trial);
 }
 
-int automatic_jobs(const ExperimentSpec& experiment) {
+int automatic_jobs(const std::vector<TrialSpec>& trials, int processes) {
   int threads = 1;
-  for (const auto& t : experiment.trials) threads = std::max(threads, t.backend.threads);
+  for (const auto& t : trials) threads = std::max(threads, t.backend.threads);
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  return std::max(1, cores / threads);
+  return std::max(1, cores / (threads * processes));
 }
 
 RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
@@ -125,7 +125,7 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   outcome.folder = options.folder.empty()
                        ? std::filesystem::path("results") / experiment.name / run.run_id
                        : options.folder;
-  const int jobs = options.jobs > 0 ? options.jobs : automatic_jobs(experiment);
+  const int jobs = options.jobs > 0 ? options.jobs : automatic_jobs(experiment.trials);
   const double memory = options.memory > 0 ? options.memory : available_memory_bytes();
   std::map<int, MemoryEstimate> estimates;  // of the trials to run
   for (const auto& trial : trials) {

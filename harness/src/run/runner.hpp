@@ -103,7 +103,8 @@ std::optional<TrialRecord> run_isolated_trial(const TrialSpec& trial, const Regi
 // Where a trial's trained model is saved in its run's folder (model/checkpoint.hpp).
 std::filesystem::path checkpoint_file(const std::filesystem::path& run_folder, int trial);
 
-// Trials at once when none is asked for: as many as the cores hold, given each trial's threads.
-int automatic_jobs(const ExperimentSpec& experiment);
+// Trials at once when none is asked for: as many as the cores hold, given each trial's threads,
+// when `processes` run trials on this host side by side.
+int automatic_jobs(const std::vector<TrialSpec>& trials, int processes = 1);
 
 }  // namespace harness
