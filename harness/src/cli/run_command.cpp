@@ -21,6 +21,7 @@
 #include "cli/run_location.hpp"
 #include "experiment/known_names.hpp"
 #include "experiment/spec.hpp"
+#include "results/critical_length.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
 #include "run/memory_check.hpp"
@@ -74,11 +75,20 @@ class ProgressObserver final : public RunObserver {
 
   void run_started(const RunRecord& run, const std::string& where,
                    const std::filesystem::path&) override {
-    fmt::print(stderr, "{}: {} trials{}, {}; run {}\n", spec_.name, run.trials_planned,
-               run.shard.empty()
-                   ? ""
-                   : fmt::format(" (part {} of the {} trials)", run.shard, spec_.trials.size()),
-               where, run.run_id);
+    if (spec_.search) {
+      const LengthSearchSpec& search = *spec_.search;
+      fmt::print(stderr,
+                 "{}: {} searches over T (from {}, ×{:g} while solved, up to {}, then bisection "
+                 "to within {}; {} seeds at each T), {}; run {}\n",
+                 spec_.name, spec_.trials.size() / search.seeds, search.from, search.growth,
+                 search.max, search.resolution, search.seeds, where, run.run_id);
+    } else {
+      fmt::print(stderr, "{}: {} trials{}, {}; run {}\n", spec_.name, run.trials_planned,
+                 run.shard.empty()
+                     ? ""
+                     : fmt::format(" (part {} of the {} trials)", run.shard, spec_.trials.size()),
+                 where, run.run_id);
+    }
     std::vector<std::string> seen;
     for (const auto& t : spec_.trials) {
       const auto task = make_task(t.task);
@@ -88,6 +98,13 @@ class ProgressObserver final : public RunObserver {
       if (std::find(seen.begin(), seen.end(), line) == seen.end()) seen.push_back(line);
     }
     for (const auto& line : seen) fmt::print(stderr, "{}\n", line);
+  }
+  void search_round(int round, const std::vector<TrialSpec>& trials) override {
+    std::set<int> lengths;
+    for (const auto& t : trials) lengths.insert(t.task.length);
+    planned_ = trials.back().index + 1;
+    display_.message(fmt::format("round {}: {} trials at T = {}", round, trials.size(),
+                                 fmt::join(lengths, ", ")));
   }
   void trial_started(const TrialSpec& trial) override {
     display_.message(fmt::format("{} {}: started", counter(trial), label(trial)));
@@ -112,7 +129,7 @@ class ProgressObserver final : public RunObserver {
 
  private:
   std::string counter(const TrialSpec& trial) const {
-    return fmt::format("[{}/{}]", trial.index + 1, spec_.trials.size());
+    return fmt::format("[{}/{}]", trial.index + 1, planned_);
   }
   // What the trial is: its task, cell and shape, and any other key the grid varies.
   std::string label(const TrialSpec& s) const {
@@ -136,6 +153,7 @@ class ProgressObserver final : public RunObserver {
   }
 
   const ExperimentSpec& spec_;
+  std::size_t planned_ = spec_.trials.size();  // a search's: to the end of its round
   VaryingKeys varying_;
   ProgressDisplay display_;
 };
@@ -280,6 +298,16 @@ int run_command(const std::vector<std::string>& args) {
       resumed ? parse_experiment(resumed->run.experiment_yaml, resumed->run.file, {}, known)
               : load_experiment(values["experiment"].as<std::string>(), overrides, known);
 
+  if (spec.search && (mpi || shard.count > 1)) {
+    const std::string refusal = fmt::format(
+        "run: {} searches over T, each round chosen from what the last one showed, so it runs "
+        "in one process: {}",
+        spec.file,
+        mpi ? "start it without mpirun (--jobs sets its trials at once)" : "drop --shard");
+    if (mpi) mpi->abort(refusal);
+    throw UsageError{refusal};
+  }
+
   RunOptions run_options;
   run_options.store = values["store"].as<std::string>();
   if (values.count("out")) run_options.folder = values["out"].as<std::string>();
@@ -341,6 +369,9 @@ int run_command(const std::vector<std::string>& args) {
   fmt::print("\n{}\n", summary_markdown(table, run_options.columns));
   if (const std::string repeats = repeats_markdown(table); !repeats.empty()) {
     fmt::print("Across repeats:\n\n{}\n", repeats);
+  }
+  if (const std::string lengths = critical_length_markdown(outcome.run); !lengths.empty()) {
+    fmt::print("Critical length T*:\n\n{}\n", lengths);
   }
   fmt::print(stderr, "run {} {}: {} of {} trials; results in {} and {}\n", outcome.run.run_id,
              outcome.run.status, outcome.run.trials.size(), outcome.run.trials_planned,

@@ -22,8 +22,10 @@ constexpr std::size_t kMaxTrials = 100000;
 constexpr const char* kPluginHint =
     " (a plugin's cells and backends are found with --plugin-dir DIR or HARNESS_PLUGIN_PATH)";
 
-const std::vector<std::string> kTopKeys{"name",  "description", "seed",    "repeats",
+const std::vector<std::string> kTopKeys{"name",  "description", "seed",    "repeats", "search",
                                         "tasks", "models",      "backend", "training"};
+const std::vector<std::string> kSearchKeys{"key",        "from",  "max",   "growth",
+                                           "resolution", "seeds", "budget"};
 const std::vector<std::string> kTaskKeys{"kind", "T", "eval_sequences", "carry_state", "training"};
 const std::vector<std::string> kModelKeys{
     "cell", "hidden",  "proj", "layers", "bidirectional", "merge", "dropout", "learn_initial_state",
@@ -48,7 +50,9 @@ std::string explain_task_key(const std::string& key) {
                      owners.size() > 1 ? "s" : "");
 }
 
-TaskSpec read_task(const MapReader& r, const std::filesystem::path& folder) {
+// `searched`: the search's first T, when a search sets T instead of the task.
+TaskSpec read_task(const MapReader& r, const std::filesystem::path& folder,
+                   std::optional<int> searched) {
   const Settings s({r});
   std::vector<std::string> kind_names;
   for (const TaskKind* kind : task_kinds()) kind_names.emplace_back(kind->name);
@@ -60,8 +64,25 @@ TaskSpec read_task(const MapReader& r, const std::filesystem::path& folder) {
   std::vector<std::string> keys = kTaskKeys;
   keys.insert(keys.end(), task.kind->own_keys.begin(), task.kind->own_keys.end());
   r.only_keys(keys, explain_task_key);
-  if (!r.has("T")) r.fail_at("T", "missing: the sequence length T of the task, e.g. T: 100");
-  task.length = s.integer("T", 0, task.kind->min_length, 100000);
+  if (searched) {
+    if (r.has("T")) {
+      r.fail_at("T", "the search sets T, from search.from up to search.max; remove T here");
+    }
+    if (!task.kind->generated) {
+      r.fail_at("kind", fmt::format("a search over T needs a task whose T is the length of a "
+                                    "dependency (adding, copy_memory, temporal_order), not the "
+                                    "{} task's chunk of text",
+                                    task.kind->name));
+    }
+    if (*searched < task.kind->min_length) {
+      r.fail_at("kind", fmt::format("the {} task needs T ≥ {}; set search.from to {} or more",
+                                    task.kind->name, task.kind->min_length, task.kind->min_length));
+    }
+    task.length = *searched;
+  } else {
+    if (!r.has("T")) r.fail_at("T", "missing: the sequence length T of the task, e.g. T: 100");
+    task.length = s.integer("T", 0, task.kind->min_length, 100000);
+  }
   if (!task.kind->generated && r.has("eval_sequences")) {
     r.fail_at("eval_sequences", fmt::format("the {} task is scored on its corpus's held-out "
                                             "split, not on generated sequences; remove this key",
@@ -160,6 +181,35 @@ std::vector<YAML::Node> entries(const YamlSource& source, const YAML::Node& root
   return {list.begin(), list.end()};
 }
 
+struct SearchSettings {
+  LengthSearchSpec spec;
+  std::optional<int> budget;  // every trial's training steps
+};
+
+std::optional<SearchSettings> read_search(const MapReader& top) {
+  if (!top.has("search")) return std::nullopt;
+  const MapReader r = top.submap("search");
+  if (!r.node().IsMap()) {
+    top.fail_at("search",
+                "expected a mapping, e.g. search: {from: 10, max: 1000, resolution: 10, "
+                "seeds: 3, budget: 6000}");
+  }
+  r.only_keys(kSearchKeys);
+  if (r.has("key") && r.scalar<std::string>("key", "a key") != "T") {
+    r.fail_at("key", "only the sequence length T can be searched: key: T");
+  }
+  const Settings s({r});
+  SearchSettings search;
+  LengthSearchSpec& spec = search.spec;
+  spec.from = s.integer("from", spec.from, 1, 100000);
+  spec.max = s.integer("max", std::max(spec.max, spec.from), spec.from, 100000);
+  spec.growth = s.real("growth", spec.growth, 1, false);
+  spec.resolution = s.integer("resolution", spec.resolution, 1);
+  spec.seeds = s.integer("seeds", spec.seeds, 1, 1000);
+  if (r.has("budget")) search.budget = s.integer("budget", 0, 1);
+  return search;
+}
+
 nlohmann::ordered_json optional_json(const std::optional<double>& value) {
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
@@ -173,40 +223,49 @@ nlohmann::ordered_json to_json(const TrialSpec& s) {
   if (s.task.options) s.task.options->write(task);
   const InitSpec& init = s.model.init;
   const TrainingSpec& t = s.training;
-  return {{"trial", s.index},
-          {"task", task},
-          {"model",
-           {{"cell", s.model.cell},
-            {"hidden", s.model.hidden},
-            {"proj", s.model.proj},
-            {"layers", s.model.layers},
-            {"bidirectional", s.model.bidirectional},
-            {"merge", name_of(kMergeNames, s.model.merge)},
-            {"dropout", s.model.dropout},
-            {"learn_initial_state", s.model.learn_initial_state},
-            {"init",
-             {{"weights", name_of(kWeightInitNames, init.weights)},
-              {"scale", init.scale},
-              {"recurrent", name_of(kRecurrentInitNames, init.recurrent)},
-              {"diagonal", name_of(kDiagonalInitNames, init.diagonal)},
-              {"forget_bias", init.forget_bias}}}}},
-          {"backend", {{"name", s.backend.name}, {"threads", s.backend.threads}}},
-          {"training",
-           {{"optimizer", name_of(kOptimizerNames, t.optimizer)},
-            {"learning_rate", t.learning_rate},
-            {"momentum", t.momentum},
-            {"decay", t.decay},
-            {"beta1", t.beta1},
-            {"beta2", t.beta2},
-            {"epsilon", t.epsilon},
-            {"batch", t.batch},
-            {"steps", t.steps},
-            {"clip_norm", optional_json(t.clip_norm)},
-            {"clip_value", optional_json(t.clip_value)},
-            {"eval_every", t.eval_every},
-            {"stop_when_solved", t.stop_when_solved}}},
-          {"repeat", s.repeat},
-          {"seed", s.seed}};
+  nlohmann::ordered_json json{
+      {"trial", s.index},
+      {"task", task},
+      {"model",
+       {{"cell", s.model.cell},
+        {"hidden", s.model.hidden},
+        {"proj", s.model.proj},
+        {"layers", s.model.layers},
+        {"bidirectional", s.model.bidirectional},
+        {"merge", name_of(kMergeNames, s.model.merge)},
+        {"dropout", s.model.dropout},
+        {"learn_initial_state", s.model.learn_initial_state},
+        {"init",
+         {{"weights", name_of(kWeightInitNames, init.weights)},
+          {"scale", init.scale},
+          {"recurrent", name_of(kRecurrentInitNames, init.recurrent)},
+          {"diagonal", name_of(kDiagonalInitNames, init.diagonal)},
+          {"forget_bias", init.forget_bias}}}}},
+      {"backend", {{"name", s.backend.name}, {"threads", s.backend.threads}}},
+      {"training",
+       {{"optimizer", name_of(kOptimizerNames, t.optimizer)},
+        {"learning_rate", t.learning_rate},
+        {"momentum", t.momentum},
+        {"decay", t.decay},
+        {"beta1", t.beta1},
+        {"beta2", t.beta2},
+        {"epsilon", t.epsilon},
+        {"batch", t.batch},
+        {"steps", t.steps},
+        {"clip_norm", optional_json(t.clip_norm)},
+        {"clip_value", optional_json(t.clip_value)},
+        {"eval_every", t.eval_every},
+        {"stop_when_solved", t.stop_when_solved}}},
+      {"repeat", s.repeat},
+      {"seed", s.seed}};
+  if (s.search) {
+    json["search"] = {{"from", s.search->from},
+                      {"max", s.search->max},
+                      {"growth", s.search->growth},
+                      {"resolution", s.search->resolution},
+                      {"seeds", s.search->seeds}};
+  }
+  return json;
 }
 
 ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file,
@@ -242,6 +301,16 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
   const Settings top_settings({top});
   spec.seed = static_cast<std::uint64_t>(top_settings.integer("seed", 1, 0));
   spec.repeats = top_settings.integer("repeats", 1, 1, 1000);
+  const auto search = read_search(top);
+  if (search) {
+    if (top.has("repeats")) {
+      top.fail_at("repeats",
+                  "a search tries search.seeds seeds at every T; remove repeats (or set "
+                  "search.seeds)");
+    }
+    spec.search = search->spec;
+    spec.repeats = search->spec.seeds;
+  }
 
   const auto tasks = entries(source, root, "tasks", "tasks:\n  - {kind: adding, T: [50, 100]}");
   const auto models =
@@ -277,7 +346,8 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
         for (const auto& layer : training_layers) layer.only_keys(kTrainingKeys);
 
         TrialSpec trial;
-        trial.task = read_task(task_reader, std::filesystem::path(file).parent_path());
+        trial.task = read_task(task_reader, std::filesystem::path(file).parent_path(),
+                               search ? std::optional(search->spec.from) : std::nullopt);
         trial.model = read_model(model_reader, known);
         if (trial.task.carry_state && trial.model.bidirectional) {
           model_reader.fail_at("bidirectional",
@@ -288,6 +358,17 @@ ExperimentSpec parse_experiment(const std::string& yaml, const std::string& file
         trial.backend =
             read_backend(MapReader(source, child_of(root, "backend"), "backend", point), known);
         trial.training = read_training(Settings(training_layers));
+        if (search && search->budget) {
+          for (const auto& layer : training_layers) {
+            if (layer.has("steps")) {
+              layer.fail_at("steps",
+                            "search.budget gives every trial's training steps; remove "
+                            "steps here, or search.budget");
+            }
+          }
+          trial.training.steps = *search->budget;
+        }
+        trial.search = spec.search;
         for (int repeat = 0; repeat < spec.repeats; ++repeat) {
           trial.index = index++;
           trial.repeat = repeat;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "experiment/length_search.hpp"
 #include "experiment/yaml_reader.hpp"
 
 namespace harness {
@@ -107,6 +108,9 @@ struct TrialSpec {
   ModelSpec model;
   BackendSpec backend;
   TrainingSpec training;
+  // The search over T that chose this trial's T (length_search.hpp), in a search; its
+  // `repeat` is then the seed's number, the same at every T.
+  std::optional<LengthSearchSpec> search;
 };
 
 // The trial's complete spec, every key with its value (defaults included), nested as in the
@@ -120,6 +124,9 @@ struct ExperimentSpec {
   std::string description;
   std::uint64_t seed = 1;
   int repeats = 1;
+  // A search over T for every model on every task (its grid point): `trials` then hold the
+  // first round, every search's first T with each of its seeds, search by search.
+  std::optional<LengthSearchSpec> search;
   std::vector<TrialSpec> trials;
   std::string resolved_yaml;  // the file with every --set applied, as run
 };

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "file_io.hpp"
+#include "results/critical_length.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
 #include "train/trial.hpp"
@@ -132,9 +133,11 @@ void export_run(const RunRecord& run, const fs::path& folder, const fs::path& st
   const SummaryTable table = summarize(run);
   const TrialKeys keys(table);
   const std::string repeats = repeats_markdown(table);
+  const std::string lengths = critical_length_markdown(run);
   write_file_atomically(
       folder / "summary.md",
-      fmt::format("# {} — run {} ({})\n\n{}\n{}{}", run.experiment, run.run_id, run.status,
+      fmt::format("# {} — run {} ({})\n\n{}{}\n{}{}", run.experiment, run.run_id, run.status,
+                  lengths.empty() ? "" : "## Critical length T*\n\n" + lengths + "\n## Trials\n\n",
                   summary_markdown(table, columns), summary_legend(table, columns),
                   repeats.empty() ? "" : "\n## Across repeats\n\n" + repeats));
   write_file_atomically(folder / "summary.csv", summary_csv(table));

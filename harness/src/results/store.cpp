@@ -219,6 +219,13 @@ void ResultsStore::remove_trial(const std::string& run_id, int trial) {
   }
 }
 
+void ResultsStore::set_trials_planned(const std::string& run_id, int trials) {
+  Statement(db_, "UPDATE runs SET trials_planned = ? WHERE run_id = ?")
+      .bind(1, trials)
+      .bind(2, run_id)
+      .run();
+}
+
 void ResultsStore::add_trial(const std::string& run_id, const TrialRecord& r) {
   execute("BEGIN IMMEDIATE");  // the write lock first: no deadlock between two writers
   try {

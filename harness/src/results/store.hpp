@@ -49,6 +49,8 @@ class ResultsStore {
   void resume_run(const std::string& run_id);
   // Removes a trial's record (to run it again).
   void remove_trial(const std::string& run_id, int trial);
+  // A search over T plans its trials round by round.
+  void set_trials_planned(const std::string& run_id, int trials);
 
   // The run with its finished trials, by trial number. Throws std::runtime_error when the store
   // has no such run.

@@ -18,8 +18,10 @@
 #include "results/checksum.hpp"
 #include "results/environment.hpp"
 #include "results/export.hpp"
+#include "results/metric_names.hpp"
 #include "results/store.hpp"
 #include "run/memory_check.hpp"
+#include "run/search_rounds.hpp"
 #include "run/trial_order.hpp"
 
 namespace harness {
@@ -90,11 +92,18 @@ int automatic_jobs(const std::vector<TrialSpec>& trials, int processes) {
 RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plugins,
                           const RunOptions& options, RunObserver& observer,
                           std::atomic<bool>& stop) {
+  if (experiment.search && (options.dispatcher || options.shard.count > 1)) {
+    throw std::invalid_argument(
+        "a search over T runs its rounds in one process: not on MPI ranks, not in shards");
+  }
   RunOutcome outcome;
   ResultsStore store(options.store.string());
   RunRecord run;
-  std::set<int> kept;             // trials of a resumed run that are not run again
-  std::vector<TrialSpec> trials;  // of this run: all the experiment's, or its shard's
+  std::set<int> kept;    // trials of a resumed run that are not run again
+  std::set<int> solved;  // trials that solved their task: what a search goes on from
+  std::map<int, TrialRecord> kept_records;
+  // Of this run: all the experiment's, or its shard's; in a search, its first round.
+  std::vector<TrialSpec> trials;
   if (!options.resume.empty()) {
     run = store.load_run(options.resume);
     trials = shard_trials(experiment.trials, plugins,
@@ -104,7 +113,9 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
         store.remove_trial(run.run_id, trial.trial);
       } else {
         kept.insert(trial.trial);
+        kept_records.emplace(trial.trial, trial);
         if (trial.status == "failed") ++outcome.failed_trials;
+        if (trial.value(metric::kSolved) == 1.0) solved.insert(trial.trial);
       }
     }
     run.trials.clear();
@@ -128,14 +139,6 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   const int jobs = options.jobs > 0 ? options.jobs : automatic_jobs(experiment.trials);
   const double memory = options.memory > 0 ? options.memory : available_memory_bytes();
   std::map<int, MemoryEstimate> estimates;  // of the trials to run
-  for (const auto& trial : trials) {
-    if (kept.contains(trial.index)) continue;
-    try {
-      estimates[trial.index] = estimate_trial_memory(trial, plugins);
-    } catch (const std::exception&) {
-      estimates[trial.index] = {};  // its cell's spec throws: the trial fails in its child
-    }
-  }
   // run.json first, so that a run killed before its end can be resumed by its folder.
   export_run(store.load_run(run.run_id), outcome.folder, options.store, options.columns);
   observer.run_started(
@@ -149,6 +152,7 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
       std::lock_guard lock(store_mutex);
       store.add_trial(run.run_id, record);
       if (record.status == "failed") ++outcome.failed_trials;
+      if (record.value(metric::kSolved) == 1.0) solved.insert(trial.index);
     }
     ++finished;
     observer.trial_finished(trial, record);
@@ -162,13 +166,38 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   auto checkpoint = [&](const TrialSpec& trial) {
     return checkpoint_file(outcome.folder, trial.index);
   };
-  if (options.dispatcher) {
-    std::vector<const TrialSpec*> to_run;
-    for (const std::size_t i : longest_first(trials, plugins)) {
-      if (!kept.contains(trials[i].index) && fits(trials[i])) to_run.push_back(&trials[i]);
+  // Forgets a kept trial: one of a search that has since gone another way (a failed trial run
+  // again solved its task where it had failed), so that it is not the trial with its number.
+  auto forget = [&](std::map<int, TrialRecord>::iterator stored) {
+    store.remove_trial(run.run_id, stored->first);
+    if (stored->second.status == "failed") --outcome.failed_trials;
+    solved.erase(stored->first);
+    kept.erase(stored->first);
+    --finished;
+    return kept_records.erase(stored);
+  };
+  // Runs a batch of trials but the kept ones, each stored as it ends.
+  auto run_trials = [&](const std::vector<TrialSpec>& batch) {
+    for (const auto& trial : batch) {
+      const auto stored = kept_records.find(trial.index);
+      if (stored != kept_records.end() && stored->second.spec != to_json(trial)) forget(stored);
     }
-    options.dispatcher->run(to_run, checkpoint, observer, stop, keep);
-  } else {
+    for (const auto& trial : batch) {
+      if (kept.contains(trial.index)) continue;
+      try {
+        estimates[trial.index] = estimate_trial_memory(trial, plugins);
+      } catch (const std::exception&) {
+        estimates[trial.index] = {};  // its cell's spec throws: the trial fails in its child
+      }
+    }
+    if (options.dispatcher) {
+      std::vector<const TrialSpec*> to_run;
+      for (const std::size_t i : longest_first(batch, plugins)) {
+        if (!kept.contains(batch[i].index) && fits(batch[i])) to_run.push_back(&batch[i]);
+      }
+      options.dispatcher->run(to_run, checkpoint, observer, stop, keep);
+      return;
+    }
     MemoryBudget budget(memory);
     std::atomic<std::size_t> next{0};
     // A thread's end frees its allocator cache, under the allocator's lock: the workers end
@@ -176,8 +205,8 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
     std::latch workers_done(jobs);
     auto worker = [&] {
       process::ForkGateParticipant participant;  // the other workers fork their trials' children
-      for (std::size_t i = next++; i < trials.size() && !stop.load(); i = next++) {
-        const TrialSpec& trial = trials[i];
+      for (std::size_t i = next++; i < batch.size() && !stop.load(); i = next++) {
+        const TrialSpec& trial = batch[i];
         if (kept.contains(trial.index) || !fits(trial)) continue;
         const double bytes = estimates.at(trial.index).total();
         participant.pause();
@@ -197,9 +226,31 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
     for (int j = 0; j < jobs; ++j) workers.emplace_back(worker);
     starting.pause();
     for (auto& w : workers) w.join();
-  }
+  };
 
-  const bool complete = finished.load() == trials.size();
+  bool complete = false;
+  if (!experiment.search) {
+    run_trials(trials);
+    complete = finished.load() == trials.size();
+  } else {
+    SearchRounds rounds(experiment);
+    std::size_t planned = 0;
+    for (auto round = rounds.next_round(); !round.empty(); round = rounds.next_round()) {
+      planned += round.size();
+      store.set_trials_planned(run.run_id, static_cast<int>(planned));
+      observer.search_round(rounds.rounds(), round);
+      run_trials(round);
+      if (stop.load() || finished.load() < planned) break;  // interrupted: this round is not done
+      rounds.record(round, solved);
+    }
+    if (rounds.ended()) {
+      for (auto stored = kept_records.lower_bound(static_cast<int>(planned));
+           stored != kept_records.end();) {
+        stored = forget(stored);
+      }
+    }
+    complete = rounds.ended() && finished.load() == planned;
+  }
   store.finish_run(run.run_id, complete ? "complete" : "incomplete");
   outcome.run = store.load_run(run.run_id);
   export_run(outcome.run, outcome.folder, options.store, options.columns);

@@ -55,6 +55,8 @@ class RunObserver {
   // `where`: how the trials run, "2 at a time" or "on 3 MPI ranks".
   virtual void run_started(const RunRecord& /*run*/, const std::string& /*where*/,
                            const std::filesystem::path& /*folder*/) {}
+  // A search over T (run/search_rounds.hpp) starts its `round`th round (from 1).
+  virtual void search_round(int /*round*/, const std::vector<TrialSpec>& /*trials*/) {}
   virtual void trial_started(const TrialSpec& /*trial*/) {}
   virtual void progress(const Progress& /*progress*/) {}
   virtual void trial_finished(const TrialSpec& /*trial*/, const TrialRecord& /*record*/) {}
