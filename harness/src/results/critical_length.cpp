@@ -47,9 +47,10 @@ CriticalLengths critical_lengths(const RunRecord& run) {
   if (search_keys.empty()) return out;
   out.keys = kNamedKeys;
   for (const auto& [path, value] : search_keys.front()) {
+    // Task-specific keys count only among the searches that have them (one task's placement).
     const bool differs = std::any_of(search_keys.begin(), search_keys.end(), [&](const auto& s) {
       const auto own = std::find_if(s.begin(), s.end(), [&](auto& v) { return v.first == path; });
-      return own == s.end() || own->second != value;
+      return own != s.end() && own->second != value;
     });
     if (differs && std::find(out.keys.begin(), out.keys.end(), path) == out.keys.end()) {
       out.keys.push_back(path);
