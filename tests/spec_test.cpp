@@ -132,7 +132,7 @@ TEST(SpecErrors, UnknownKeySuggestsTheClosest) {
 TEST(SpecErrors, UnknownTopLevelKey) {
   EXPECT_EQ(error_of(std::string(kMinimal) + "seeed: 3\n"),
             "test.yaml:6:1: seeed: unknown key; did you mean 'seed'?; known keys here: name, "
-            "description, seed, repeats, tasks, models, backend, training");
+            "description, seed, repeats, search, tasks, models, backend, training");
 }
 
 TEST(SpecErrors, WrongType) {
@@ -362,6 +362,63 @@ TEST(SpecErrors, KeyGivenTwiceInOneMappingIsNamed) {
                      "models: [{cell: gru}]\n"),
             "test.yaml:2:31: tasks[0].T: given twice in the same mapping; keep one (a list gives "
             "several values)");
+}
+
+const char* kSearch = R"(name: s
+search: {from: 10, max: 400, resolution: 5, seeds: 3, budget: 700}
+tasks:
+  - {kind: adding}
+models:
+  - {cell: [rnn_tanh, lstm]}
+)";
+
+TEST(SpecSearch, FirstRoundIsEveryModelAtFromWithEachSeed) {
+  const auto spec = parse(kSearch);
+  ASSERT_TRUE(spec.search.has_value());
+  EXPECT_EQ(spec.search->from, 10);
+  EXPECT_EQ(spec.search->max, 400);
+  EXPECT_EQ(spec.search->growth, 2);  // the default
+  EXPECT_EQ(spec.search->resolution, 5);
+  ASSERT_EQ(spec.trials.size(), 6u);
+  for (std::size_t i = 0; i < spec.trials.size(); ++i) {
+    const TrialSpec& t = spec.trials[i];
+    EXPECT_EQ(t.task.length, 10);
+    EXPECT_EQ(t.training.steps, 700);  // the budget
+    EXPECT_EQ(t.repeat, static_cast<int>(i % 3));
+    EXPECT_EQ(t.model.cell, i < 3 ? "rnn_tanh" : "lstm");
+    EXPECT_EQ(to_json(t)["search"]["seeds"], 3);  // the record says which search chose T
+  }
+  EXPECT_FALSE(to_json(parse(kMinimal).trials[0]).contains("search"));
+}
+
+TEST(SpecSearch, MistakesSayWhatToDo) {
+  const std::string search(kSearch);
+  auto with = [&](const std::string& from, const std::string& to) {
+    std::string yaml = search;
+    yaml.replace(yaml.find(from), from.size(), to);
+    return error_of(yaml);
+  };
+  EXPECT_EQ(with("{kind: adding}", "{kind: adding, T: 50}"),
+            "test.yaml:4:23: tasks[0].T: the search sets T, from search.from up to search.max; "
+            "remove T here");
+  EXPECT_EQ(with("name: s\n", "name: s\nrepeats: 2\n"),
+            "test.yaml:2:10: repeats: a search tries search.seeds seeds at every T; remove "
+            "repeats (or set search.seeds)");
+  EXPECT_EQ(with("from: 10,", "key: hidden, from: 10,"),
+            "test.yaml:2:15: search.key: only the sequence length T can be searched: key: T");
+  EXPECT_EQ(with("max: 400", "max: 5"),
+            "test.yaml:2:25: search.max: must be between 10 and 100000, found 5");
+  EXPECT_EQ(with("from: 10", "from: 5"), "(no error)");  // adding needs T ≥ 2 only
+  EXPECT_EQ(error_of(search + "training: {steps: 100}\n"),
+            "test.yaml:7:19: training.steps: search.budget gives every trial's training steps; "
+            "remove steps here, or search.budget");
+  EXPECT_EQ(error_of(search, {"search.from=5", "tasks[0].kind=temporal_order"}),
+            "--set tasks[0].kind=temporal_order: tasks[0].kind: the temporal_order task needs "
+            "T ≥ 10; set search.from to 10 or more");
+  EXPECT_EQ(error_of(search, {"tasks[0].kind=lm", "tasks[0].corpus=x.txt"}),
+            "--set tasks[0].kind=lm: tasks[0].kind: a search over T needs a task whose T is the "
+            "length of a dependency (adding, copy_memory, temporal_order), not the lm task's "
+            "chunk of text");
 }
 
 }  // namespace
