@@ -10,6 +10,7 @@
 
 #include "file_io.hpp"
 #include "report/plot.hpp"
+#include "results/critical_length.hpp"
 #include "results/metric_names.hpp"
 #include "results/summary.hpp"
 #include "statistics.hpp"
@@ -204,8 +205,36 @@ void add_throughput_plots(const RunRecord& run, std::vector<NamedPlot>& plots) {
   }
 }
 
+// A search over T's outcome, per task: the share of seeds that solved it against T, per search.
+void add_critical_length_plots(const RunRecord& run, std::vector<NamedPlot>& plots) {
+  const CriticalLengths lengths = critical_lengths(run);
+  std::vector<std::string> tasks;  // in the order of their searches
+  for (const auto& search : lengths.searches) {
+    if (std::find(tasks.begin(), tasks.end(), search.labels[0]) == tasks.end()) {
+      tasks.push_back(search.labels[0]);
+    }
+  }
+  for (const auto& task : tasks) {
+    Plot plot{.title = "Seeds that solved the task against T, " + task,
+              .x_label = "T",
+              .y_label = "share of seeds that solved it",
+              .log_x = true,
+              .log_y = false};
+    for (const auto& search : lengths.searches) {
+      if (search.labels[0] != task) continue;
+      Series& series = plot.series.emplace_back(Series{
+          fmt::format("{}", fmt::join(search.labels.begin() + 1, search.labels.end(), " "))});
+      for (const auto& [length, seeds] : search.tried) {
+        series.points.emplace_back(length, double(seeds.first) / seeds.second);
+      }
+    }
+    plots.push_back({"critical_length_" + slug(task), std::move(plot)});
+  }
+}
+
 std::vector<NamedPlot> plots_of(const RunRecord& run) {
   std::vector<NamedPlot> plots;
+  add_critical_length_plots(run, plots);
   for (const auto& [task, trials] : by_task(run)) {
     add_loss_plot(task, trials, plots);
     add_language_plot(task, trials, plots);
@@ -307,6 +336,10 @@ ReportFiles write_report(const RunRecord& run, const fs::path& folder) {
       run.trials_planned, summary_markdown(table, {}));
   html += "<h2>Summary</h2>\n";
   for (const auto& s : sections) html += html_table(s);
+  if (const auto lengths = critical_lengths(run); !lengths.searches.empty()) {
+    html += "<h2>Critical length T*</h2>\n" + html_table(critical_length_section(lengths));
+    markdown += "## Critical length T*\n\n" + critical_length_markdown(run) + "\n";
+  }
   html += "<h2>Plots</h2>\n";
   markdown += "## Plots\n\n";
   if (!files.missing.empty()) {
