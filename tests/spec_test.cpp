@@ -417,8 +417,8 @@ TEST(SpecSearch, MistakesSayWhatToDo) {
             "T ≥ 10; set search.from to 10 or more");
   EXPECT_EQ(error_of(search, {"tasks[0].kind=lm", "tasks[0].corpus=x.txt"}),
             "--set tasks[0].kind=lm: tasks[0].kind: a search over T needs a task whose T is the "
-            "length of a dependency (adding, copy_memory, temporal_order), not the lm task's "
-            "chunk of text");
+            "length of a dependency (adding, copy_memory, temporal_order, agreement), not the lm "
+            "task's chunk of text");
 }
 
 }  // namespace

@@ -201,7 +201,9 @@ int run_command(const std::vector<std::string>& args) {
       "experiment file, the harness binary or a plugin changed since.\n"
       "Under mpirun or srun (K ranks), rank 0 runs the sweep and hands its trials, longest\n"
       "first, to the other ranks, each running --jobs at once; --shard I/N runs one of N\n"
-      "parts of the sweep for a scheduler's job array, and 'harness merge' joins them.\n\nOptions");
+      "parts of the sweep for a scheduler's job array, and 'harness merge' joins them.\n"
+      "An experiment with a 'search' key finds each model's critical length T* on each task in\n"
+      "rounds of trials (T grows, then bisects); the summary gets its T* table.\n\nOptions");
   options.add_options()("help,h", "show this help")(
       "set", po::value<std::vector<std::string>>()->value_name("KEY=VALUE")->composing(),
       "override a key of the experiment, e.g. --set training.steps=200 or "

@@ -69,10 +69,13 @@ TaskSpec read_task(const MapReader& r, const std::filesystem::path& folder,
       r.fail_at("T", "the search sets T, from search.from up to search.max; remove T here");
     }
     if (!task.kind->generated) {
+      std::vector<std::string> searchable;
+      for (const TaskKind* kind : task_kinds()) {
+        if (kind->generated) searchable.emplace_back(kind->name);
+      }
       r.fail_at("kind", fmt::format("a search over T needs a task whose T is the length of a "
-                                    "dependency (adding, copy_memory, temporal_order), not the "
-                                    "{} task's chunk of text",
-                                    task.kind->name));
+                                    "dependency ({}), not the {} task's chunk of text",
+                                    fmt::join(searchable, ", "), task.kind->name));
     }
     if (*searched < task.kind->min_length) {
       r.fail_at("kind", fmt::format("the {} task needs T ≥ {}; set search.from to {} or more",
