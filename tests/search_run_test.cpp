@@ -117,6 +117,35 @@ TEST(SearchRun, ResumedSearchEndsWhereTheWholeOneDid) {
             critical_length_markdown(stored_run(whole.folder / "store.sqlite")));
 }
 
+TEST(SearchRun, ResumeReplacesTrialsOfAnotherPathOfTheSearch) {
+  const SearchRun whole = run_search("paths");
+  ASSERT_EQ(whole.result.exit_code, 0) << whole.result.output;
+  // A store whose last trial ran at another T, and with one trial past the search's end: what a
+  // run keeps when a failed trial run again (--retry-failed) solves its task where it had not.
+  const fs::path store = whole.folder / "other_path.sqlite";
+  fs::copy_file(whole.folder / "store.sqlite", store);
+  std::string run_id;
+  {
+    ResultsStore other(store.string());
+    run_id = other.run_ids().at(0);
+    const RunRecord run = other.load_run(run_id);
+    TrialRecord moved = run.trials.back();
+    other.remove_trial(run_id, moved.trial);
+    moved.spec["task"]["T"] = 39;
+    other.add_trial(run_id, moved);
+    moved.trial = run.trials_planned;
+    moved.spec["trial"] = moved.trial;
+    other.add_trial(run_id, moved);
+    other.resume_run(run_id);
+  }
+  const auto resumed =
+      run_harness("run --resume " + run_id + " --store '" + store.string() + "' --out '" +
+                  (whole.folder / "resumed").string() + "' --no-report");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(test::summary_without_timing(whole.folder / "resumed"),
+            test::summary_without_timing(whole.folder / "out"));
+}
+
 TEST(SearchRun, ShardsAreRefused) {
   const fs::path folder = test::scratch_folder("search_run_test_shards");
   std::ofstream(folder / "search.yaml") << kSearch;

@@ -180,7 +180,10 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
   auto run_trials = [&](const std::vector<TrialSpec>& batch) {
     for (const auto& trial : batch) {
       const auto stored = kept_records.find(trial.index);
-      if (stored != kept_records.end() && stored->second.spec != to_json(trial)) forget(stored);
+      if (experiment.search && stored != kept_records.end() &&
+          stored->second.spec != to_json(trial)) {
+        forget(stored);
+      }
     }
     for (const auto& trial : batch) {
       if (kept.contains(trial.index)) continue;
