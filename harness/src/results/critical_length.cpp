@@ -88,10 +88,13 @@ SummarySection critical_length_section(const CriticalLengths& lengths) {
   for (const auto& search : lengths.searches) {
     auto& row = section.rows.emplace_back(search.labels);
     const auto first = search.tried.begin();
-    row.push_back(search.solved ? std::to_string(*search.solved)
-                                : fmt::format("< {}", first->first));
+    // Beyond the lengths tried, what is known: "≥ 800" when no longer T was not solved, "< 25"
+    // when not even the first was.
+    row.push_back(!search.solved    ? fmt::format("< {}", first->first)
+                  : search.unsolved ? std::to_string(*search.solved)
+                                    : fmt::format("≥ {}", *search.solved));
     row.push_back(search.solved ? agreement(search.tried.at(*search.solved)) : "-");
-    row.push_back(search.unsolved ? std::to_string(*search.unsolved) : "none tried");
+    row.push_back(search.unsolved ? std::to_string(*search.unsolved) : "-");
     row.push_back(search.unsolved ? agreement(search.tried.at(*search.unsolved)) : "-");
     std::vector<int> lengths_tried;
     for (const auto& [length, counts] : search.tried) lengths_tried.push_back(length);
