@@ -203,10 +203,12 @@ RunOutcome run_experiment(const ExperimentSpec& experiment, const Registry& plug
     }
     MemoryBudget budget(memory);
     std::atomic<std::size_t> next{0};
-    // A thread's end frees its allocator cache, under the allocator's lock: the workers end
-    // together, once none of them will fork again.
-    std::latch workers_done(jobs);
+    // A thread's start and end take the allocator's lock (its cache is made and freed before
+    // and after any code of ours runs): the workers start together, before any of them forks,
+    // and end together, once none of them will fork again.
+    std::latch workers_started(jobs), workers_done(jobs);
     auto worker = [&] {
+      workers_started.arrive_and_wait();
       process::ForkGateParticipant participant;  // the other workers fork their trials' children
       for (std::size_t i = next++; i < batch.size() && !stop.load(); i = next++) {
         const TrialSpec& trial = batch[i];
