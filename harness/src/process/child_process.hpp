@@ -66,7 +66,9 @@ inline constexpr char kExceptionMessage = '!';
 // allocation. A thread that runs beside threads that fork is a participant for its lifetime: it
 // holds the fork gate (shared) except while it waits — in run_in_child for its child's messages
 // and for its own fork, or where it pauses — and a fork happens only when no participant holds
-// it, that is, while every other participant waits.
+// it, that is, while every other participant waits. A thread's own start and end take the
+// allocator's lock before and after any participant can cover them: threads that fork start
+// together before the first fork and end together after the last (run/runner.cpp).
 class ForkGateParticipant {
  public:
   ForkGateParticipant();
