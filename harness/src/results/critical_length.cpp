@@ -46,7 +46,8 @@ CriticalLengths critical_lengths(const RunRecord& run) {
   CriticalLengths out;
   if (search_keys.empty()) return out;
   out.keys = kNamedKeys;
-  for (const auto& [path, value] : search_keys.front()) {
+  for (const auto& key : search_keys.front()) {
+    const std::string &path = key.first, &value = key.second;  // named: captured below
     // Task-specific keys count only among the searches that have them (one task's placement).
     const bool differs = std::any_of(search_keys.begin(), search_keys.end(), [&](const auto& s) {
       const auto own = std::find_if(s.begin(), s.end(), [&](auto& v) { return v.first == path; });
