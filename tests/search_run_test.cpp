@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -91,58 +92,60 @@ TEST(SearchRun, StoresExactlyTheTrialsTheSearchAsksFor) {
   EXPECT_NE(run.result.output.find("round 2: "), std::string::npos) << run.result.output;
 }
 
-TEST(SearchRun, ResumedSearchEndsWhereTheWholeOneDid) {
-  const SearchRun whole = run_search("whole");
-  ASSERT_EQ(whole.result.exit_code, 0) << whole.result.output;
-  // A copy of its store without its last trials, as a run killed in its last round leaves it.
-  const fs::path store = whole.folder / "killed.sqlite";
+// Resumes a copy of the whole run's store, changed first by `alter` (given the store and the
+// run's id), into the folder `name`.
+test::CommandResult resume_altered_copy(
+    const SearchRun& whole, const std::string& name,
+    const std::function<void(ResultsStore&, const std::string&)>& alter) {
+  const fs::path store = whole.folder / (name + ".sqlite");
   fs::copy_file(whole.folder / "store.sqlite", store);
   std::string run_id;
   {
-    ResultsStore killed(store.string());
-    run_id = killed.run_ids().at(0);
-    const RunRecord run = killed.load_run(run_id);
-    for (std::size_t i = run.trials.size() - 4; i < run.trials.size(); ++i) {
-      killed.remove_trial(run_id, run.trials[i].trial);
-    }
-    killed.resume_run(run_id);  // status running, as a killed run's
+    ResultsStore altered(store.string());
+    run_id = altered.run_ids().at(0);
+    alter(altered, run_id);
+    altered.resume_run(run_id);  // status running, as a killed run's
   }
+  return run_harness("run --resume " + run_id + " --store '" + store.string() + "' --out '" +
+                     (whole.folder / name).string() + "' --no-report");
+}
+
+TEST(SearchRun, ResumedSearchEndsWhereTheWholeOneDid) {
+  const SearchRun whole = run_search("whole");
+  ASSERT_EQ(whole.result.exit_code, 0) << whole.result.output;
+  // Without its last trials, as a run killed in its last round leaves it.
   const auto resumed =
-      run_harness("run --resume " + run_id + " --store '" + store.string() + "' --out '" +
-                  (whole.folder / "resumed").string() + "' --no-report");
+      resume_altered_copy(whole, "killed", [](ResultsStore& store, const std::string& run_id) {
+        const RunRecord run = store.load_run(run_id);
+        for (std::size_t i = run.trials.size() - 4; i < run.trials.size(); ++i) {
+          store.remove_trial(run_id, run.trials[i].trial);
+        }
+      });
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  EXPECT_EQ(test::summary_without_timing(whole.folder / "resumed"),
+  EXPECT_EQ(test::summary_without_timing(whole.folder / "killed"),
             test::summary_without_timing(whole.folder / "out"));
-  EXPECT_EQ(critical_length_markdown(stored_run(store)),
+  EXPECT_EQ(critical_length_markdown(stored_run(whole.folder / "killed.sqlite")),
             critical_length_markdown(stored_run(whole.folder / "store.sqlite")));
 }
 
 TEST(SearchRun, ResumeReplacesTrialsOfAnotherPathOfTheSearch) {
   const SearchRun whole = run_search("paths");
   ASSERT_EQ(whole.result.exit_code, 0) << whole.result.output;
-  // A store whose last trial ran at another T, and with one trial past the search's end: what a
-  // run keeps when a failed trial run again (--retry-failed) solves its task where it had not.
-  const fs::path store = whole.folder / "other_path.sqlite";
-  fs::copy_file(whole.folder / "store.sqlite", store);
-  std::string run_id;
-  {
-    ResultsStore other(store.string());
-    run_id = other.run_ids().at(0);
-    const RunRecord run = other.load_run(run_id);
-    TrialRecord moved = run.trials.back();
-    other.remove_trial(run_id, moved.trial);
-    moved.spec["task"]["T"] = 39;
-    other.add_trial(run_id, moved);
-    moved.trial = run.trials_planned;
-    moved.spec["trial"] = moved.trial;
-    other.add_trial(run_id, moved);
-    other.resume_run(run_id);
-  }
+  // Its last trial run at another T, and one trial past the search's end: what a run keeps when
+  // a failed trial run again (--retry-failed) solves its task where it had not.
   const auto resumed =
-      run_harness("run --resume " + run_id + " --store '" + store.string() + "' --out '" +
-                  (whole.folder / "resumed").string() + "' --no-report");
+      resume_altered_copy(whole, "other_path", [](ResultsStore& store, const std::string& run_id) {
+        const RunRecord run = store.load_run(run_id);
+        TrialRecord moved = run.trials.back();
+        store.remove_trial(run_id, moved.trial);
+        moved.spec["task"]["T"] = 39;
+        store.add_trial(run_id, moved);
+        moved.trial = run.trials_planned;
+        moved.spec["trial"] = moved.trial;
+        store.add_trial(run_id, moved);
+      });
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
-  EXPECT_EQ(test::summary_without_timing(whole.folder / "resumed"),
+  EXPECT_EQ(test::summary_without_timing(whole.folder / "other_path"),
             test::summary_without_timing(whole.folder / "out"));
 }
 

@@ -391,7 +391,7 @@ TEST(SpecSearch, FirstRoundIsEveryModelAtFromWithEachSeed) {
   EXPECT_FALSE(to_json(parse(kMinimal).trials[0]).contains("search"));
 }
 
-TEST(SpecSearch, MistakesSayWhatToDo) {
+TEST(SpecSearch, MistakesSayHowToFixThem) {
   const std::string search(kSearch);
   auto with = [&](const std::string& from, const std::string& to) {
     std::string yaml = search;
